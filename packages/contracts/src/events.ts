@@ -1,0 +1,47 @@
+// Build events and log lines (design.md "Events and live view"): written to the store, then
+// published on `ordo.events.<build>` / `ordo.logs.<build>.<component>`.
+import { z } from 'zod';
+
+const epochMs = z.number().int().nonnegative();
+
+/** What an event records. */
+export const BUILD_EVENT_TYPES = [
+  /** the build moved to another state (`state` holds it) */
+  'build_state',
+  /** a component moved to another state (`componentId`, `state`, `attempt`) */
+  'component_state',
+  /** a log line worth keeping in the build's history (`componentId`, `message`) */
+  'log',
+  /** an operator action: retry, cancel, skip, approve (`actor`, `action`, `componentId`) */
+  'action',
+] as const;
+export const buildEventTypeSchema = z.enum(BUILD_EVENT_TYPES);
+export type BuildEventType = z.infer<typeof buildEventTypeSchema>;
+
+/** One event of a build; `seq` counts from 1 per build with no gaps. */
+export const buildEventSchema = z.object({
+  seq: z.number().int().min(1),
+  at: epochMs,
+  type: buildEventTypeSchema,
+  componentId: z.string().min(1).optional(),
+  state: z.string().min(1).optional(),
+  attempt: z.number().int().min(1).optional(),
+  message: z.string().optional(),
+  actor: z.string().optional(),
+  action: z.string().optional(),
+});
+export type BuildEvent = z.infer<typeof buildEventSchema>;
+
+/** Where a log line came from: the executor's process output or an informational note. */
+export const LOG_STREAMS = ['stdout', 'stderr', 'info'] as const;
+export const logStreamSchema = z.enum(LOG_STREAMS);
+export type LogStream = z.infer<typeof logStreamSchema>;
+
+/** One line an executor logged for a component. */
+export const logLineSchema = z.object({
+  at: epochMs,
+  componentId: z.string().min(1),
+  stream: logStreamSchema,
+  line: z.string(),
+});
+export type LogLine = z.infer<typeof logLineSchema>;

@@ -1,0 +1,139 @@
+/**
+ * Small helpers over the plain-object dictionaries of the build state, and the Ernest-form
+ * records the scheduler builds. Dictionaries are keyed by ids from the input, so they are read
+ * with own-property checks and written so that a key such as `__proto__` stays a plain key.
+ */
+
+import type { Component } from '../graph/model';
+import type { BuildState, ComponentRun, ErnestRecord } from './types';
+
+/**
+ * Fields of a payload that describe the component rather than a result: `_component_id`,
+ * `_component`, `_action`, `_provider`, `_state`, `service`, `error`. (A chain of comparisons:
+ * this runs for every field of every result.)
+ */
+export function isReservedField(key: string): boolean {
+  if (key.charCodeAt(0) === 95 /* _ */) {
+    return (
+      key === '_component_id' ||
+      key === '_component' ||
+      key === '_action' ||
+      key === '_provider' ||
+      key === '_state'
+    );
+  }
+  return key === 'service' || key === 'error';
+}
+
+export function getOwn<T>(dict: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(dict, key) ? dict[key] : undefined;
+}
+
+export function putOwn<T>(dict: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(dict, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    dict[key] = value;
+  }
+}
+
+/**
+ * id → index of the build's components. Derived data, not part of the state: the ids never
+ * change after `createBuild`, so the map is built once per state object (and again, once, for a
+ * state reloaded from JSON). A cache, not hidden state: it is a function of `state.components`.
+ */
+const indexCache = new WeakMap<BuildState, Map<string, number>>();
+
+let lastState: BuildState | null = null;
+let lastIndex: Map<string, number> | null = null;
+
+export function componentIndex(state: BuildState): Map<string, number> {
+  if (state === lastState && lastIndex) return lastIndex;
+  let index = indexCache.get(state);
+  if (!index) {
+    index = new Map();
+    const { components } = state;
+    for (let i = 0; i < components.length; i++) index.set((components[i] as ComponentRun).id, i);
+    indexCache.set(state, index);
+  }
+  lastState = state;
+  lastIndex = index;
+  return index;
+}
+
+/** Registers the index `createBuild` made while building `state`. */
+export function rememberIndex(state: BuildState, index: Map<string, number>): void {
+  indexCache.set(state, index);
+}
+
+/** Index of a build component, or -1. */
+export function indexOfComponent(state: BuildState, id: string): number {
+  return componentIndex(state).get(id) ?? -1;
+}
+
+/** `_component_id`, `_component`, `_action`, `_provider`, `_state`: fields a record's identity owns. */
+function isIdentityField(key: string): boolean {
+  return (
+    key.charCodeAt(0) === 95 /* _ */ &&
+    (key === '_component_id' ||
+      key === '_component' ||
+      key === '_action' ||
+      key === '_provider' ||
+      key === '_state')
+  );
+}
+
+function copyProps(target: ErnestRecord, props: Record<string, unknown>): void {
+  for (const key in props) {
+    if (!Object.hasOwn(props, key) || isIdentityField(key)) continue;
+    putOwn(target, key, props[key]);
+  }
+}
+
+/** Ernest-form record of a component of `graph.current` (its imported `_state`, or `completed`). */
+export function currentRecord(c: Component): ErnestRecord {
+  const record: ErnestRecord = {
+    _component_id: c.id,
+    _component: c.type,
+    _action: c.action,
+    _provider: c.provider,
+    _state: c.state ?? 'completed',
+  };
+  copyProps(record, c.props);
+  return record;
+}
+
+/** Ernest-form record of a build component: identity, state, props (unresolved), outputs. */
+export function runRecord(c: ComponentRun): ErnestRecord {
+  const record: ErnestRecord = {
+    _component_id: c.id,
+    _component: c.type,
+    _action: c.action,
+    _provider: c.provider,
+    _state: c.state,
+  };
+  copyProps(record, c.props);
+  for (const key in c.outputs) if (Object.hasOwn(c.outputs, key)) putOwn(record, key, c.outputs[key]);
+  return record;
+}
+
+/** Dispatch payload: identity, resolved props, `_state: running`, `service` = build id. */
+export function dispatchPayload(
+  c: ComponentRun,
+  props: Record<string, unknown>,
+  buildId: string,
+): ErnestRecord {
+  const record: ErnestRecord = {
+    _component_id: c.id,
+    _component: c.type,
+    _action: c.action,
+    _provider: c.provider,
+    _state: 'running',
+    service: buildId,
+  };
+  for (const key in props) {
+    if (!Object.hasOwn(props, key) || isIdentityField(key) || key === 'service') continue;
+    putOwn(record, key, props[key]);
+  }
+  return record;
+}
