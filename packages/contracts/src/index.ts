@@ -1,2 +1,3 @@
+export * from './control';
 export * from './events';
 export * from './exec';
