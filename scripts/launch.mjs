@@ -1,7 +1,7 @@
 // Starts Ordo's processes and stops them together: the embedded NATS server (unless
 // NATS_URL is set), the runner (once apps/runner exists) and the web app. Prints the URL.
 // Ctrl-C (SIGINT) or SIGTERM stops every child; if one child dies, the others are stopped.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -96,7 +96,23 @@ function stop(code) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
+/** Applies the committed store migrations (Prisma's WebAssembly engine; no download). */
+function migrate() {
+  const storeDir = resolve(root, 'packages/store');
+  const result = spawnSync(resolve(storeDir, 'node_modules/.bin/prisma'), ['migrate', 'deploy'], {
+    cwd: storeDir,
+    env,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) {
+    process.stdout.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+    throw new Error('store migration failed');
+  }
+  log(`store ready (${env.DATABASE_URL ? 'DATABASE_URL' : `${env.ORDO_DATA_DIR}/ordo.db`})`);
+}
+
 async function main() {
+  migrate();
   if (!env.NATS_URL) {
     // Letters and digits only, letter first: nats-server parses a $VAR value as config syntax.
     const password = `p${randomBytes(18).toString('hex')}`;
@@ -117,7 +133,8 @@ async function main() {
 
   if (existsSync(resolve(root, 'apps/runner/package.json'))) {
     const runnerDir = resolve(root, 'apps/runner');
-    start('runner', resolve(runnerDir, 'node_modules/.bin/tsx'), ['src/main.ts'], { cwd: runnerDir });
+    // `node --import tsx` keeps the runner one process, so signals reach it directly.
+    start('runner', process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: runnerDir });
   }
   const webDir = resolve(root, 'apps/web');
   start('web', resolve(webDir, 'node_modules/.bin/next'), ['start', '-p', env.PORT], { cwd: webDir });

@@ -10,11 +10,6 @@ ensure_pnpm
 ensure_deps
 [ -n "${NATS_URL:-}" ] || ensure_nats_server
 
-if [ -f prisma/schema.prisma ]; then
-  say "applying store migrations"
-  pnpm --silent run db:migrate || die "store migration failed"
-fi
-
 say "building the web app"
 pnpm exec turbo run build --filter=@ordo/web --output-logs=errors-only || die "web build failed"
 

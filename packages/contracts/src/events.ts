@@ -25,7 +25,7 @@ export const buildEventSchema = z.object({
   type: buildEventTypeSchema,
   componentId: z.string().min(1).optional(),
   state: z.string().min(1).optional(),
-  attempt: z.number().int().min(1).optional(),
+  attempt: z.number().int().min(0).optional(),
   message: z.string().optional(),
   actor: z.string().optional(),
   action: z.string().optional(),

@@ -1,6 +1,9 @@
+import { BuildRepository } from './builds';
+import { EnvironmentRepository } from './environments';
 import { StoreError } from './errors';
 import { PrismaClient } from './generated/prisma/client';
 import { GraphDefinitionRepository } from './graph-definitions';
+import { LogRepository } from './logs';
 import { defaultSqliteSettings, SqliteAdapterFactory, type SqliteSettings } from './sqlite';
 
 export interface StoreOptions {
@@ -22,6 +25,9 @@ export interface StoreOptions {
  */
 export interface Store {
   readonly graphDefinitions: GraphDefinitionRepository;
+  readonly builds: BuildRepository;
+  readonly logs: LogRepository;
+  readonly environments: EnvironmentRepository;
   /** Closes the connection. The Store cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -30,6 +36,9 @@ export function createStore(options: StoreOptions): Store {
   const db = new PrismaClient({ adapter: adapterFor(options) });
   return {
     graphDefinitions: new GraphDefinitionRepository(db),
+    builds: new BuildRepository(db),
+    logs: new LogRepository(db),
+    environments: new EnvironmentRepository(db),
     close: () => db.$disconnect(),
   };
 }

@@ -1,5 +1,8 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings hold Ordo templates, not JavaScript ones
 import { describe, expect, it } from 'vitest';
-import { apply, build, component, dispatchedIds, done, graph } from './test-support';
+import type { Component } from '../graph/model';
+import { apply, build, component, dispatchedIds, done, graph, stateOf } from './test-support';
+import type { FailurePolicy } from './types';
 
 describe('rule 2: concurrency limits and priority', () => {
   it('never has more in flight than the build limit; a completion frees a slot', () => {
@@ -94,5 +97,108 @@ describe('rule 2: concurrency limits and priority', () => {
     });
     apply(s, { kind: 'start' });
     expect(s.components.map((c) => c.state)).toEqual(['running', 'completed', 'waiting']);
+  });
+});
+
+describe('rule 2: a component that leaves the queue without taking a slot frees it for the next', () => {
+  // `s` is a `none` component without an `out` field, so `${s.out}` never resolves: `t` fails
+  // at dispatch, after it was parked, and must not keep the components parked behind it waiting.
+  const aws = (id: string, props: Record<string, unknown> = {}) => component(id, { provider: 'aws', props });
+  const failing = (id: string) => aws(id, { x: '${s.out}' });
+  const s = component('s', { action: 'none' });
+  const parkedBehindTemplate = (policy: FailurePolicy, extra: Component[] = []) =>
+    build(graph([aws('w'), failing('t'), aws('u'), s, ...extra], [['s', 't']]), {
+      policy,
+      concurrency: { providers: { aws: 1 } },
+    });
+
+  it('continue: a parked component behind a failing template is dispatched when the slot frees', () => {
+    const b = parkedBehindTemplate('continue');
+    expect(dispatchedIds(apply(b, { kind: 'start' }).commands)).toEqual(['w']);
+    expect(b.parked[0]).toEqual([1, 2]); // t, u parked behind w
+    expect(dispatchedIds(apply(b, done('w'), 1).commands)).toEqual(['u']);
+    expect(stateOf(b, 't')).toBe('errored');
+    expect(b.counts.running).toBe(1);
+    expect(b.status).toBe('running');
+    apply(b, done('u'), 2);
+    expect(b.components.map((c) => [c.id, c.state])).toEqual([
+      ['w', 'completed'],
+      ['t', 'errored'],
+      ['u', 'completed'],
+      ['s', 'completed'],
+    ]);
+    expect(b.status).toBe('errored');
+  });
+
+  it('continue: several failing templates in a row, and a limit above 1', () => {
+    const b = build(
+      graph(
+        [aws('w1'), aws('w2'), failing('t1'), failing('t2'), aws('u'), aws('v'), s],
+        [
+          ['s', 't1'],
+          ['s', 't2'],
+        ],
+      ),
+      { policy: 'continue', concurrency: { providers: { aws: 2 } } },
+    );
+    expect(dispatchedIds(apply(b, { kind: 'start' }).commands)).toEqual(['w1', 'w2']);
+    // one slot frees: t1 and t2 fail without taking it, u takes it, v waits for the next
+    expect(dispatchedIds(apply(b, done('w1'), 1).commands)).toEqual(['u']);
+    expect([stateOf(b, 't1'), stateOf(b, 't2'), stateOf(b, 'v')]).toEqual(['errored', 'errored', 'waiting']);
+    expect(dispatchedIds(apply(b, done('w2'), 2).commands)).toEqual(['v']);
+    apply(b, done('u'), 3);
+    apply(b, done('v'), 4);
+    expect(b.status).toBe('errored');
+    expect(b.counts).toMatchObject({ completed: 5, errored: 2 });
+  });
+
+  it('continue with a build-wide limit as well (the template failure frees no build slot either)', () => {
+    const b = build(graph([aws('w'), failing('t'), aws('u'), s, 'x'], [['s', 't']]), {
+      policy: 'continue',
+      concurrency: { build: 2, providers: { aws: 1 } },
+    });
+    expect(dispatchedIds(apply(b, { kind: 'start' }).commands)).toEqual(['w', 'x']);
+    expect(dispatchedIds(apply(b, done('x'), 1).commands)).toEqual([]); // aws is full
+    expect(dispatchedIds(apply(b, done('w'), 2).commands)).toEqual(['u']);
+    apply(b, done('u'), 3);
+    expect(b.status).toBe('errored');
+  });
+
+  it('continue with a build-wide limit only', () => {
+    const sim = (id: string, props: Record<string, unknown> = {}) => component(id, { props });
+    const b = build(graph([sim('w'), sim('t', { x: '${s.out}' }), sim('u'), s], [['s', 't']]), {
+      policy: 'continue',
+      concurrency: { build: 1 },
+    });
+    expect(dispatchedIds(apply(b, { kind: 'start' }).commands)).toEqual(['w']);
+    expect(dispatchedIds(apply(b, done('w'), 1).commands)).toEqual(['u']);
+    apply(b, done('u'), 2);
+    expect(b.status).toBe('errored');
+  });
+
+  it('fail-fast: the template failure halts the build, which ends errored at once (nothing in flight)', () => {
+    const b = parkedBehindTemplate('fail-fast');
+    apply(b, { kind: 'start' });
+    expect(dispatchedIds(apply(b, done('w'), 1).commands)).toEqual([]);
+    expect([stateOf(b, 't'), stateOf(b, 'u')]).toEqual(['errored', 'waiting']);
+    expect(b.status).toBe('errored');
+    // skipping the failed component lets u go
+    expect(dispatchedIds(apply(b, { kind: 'skip', actor: 'op', componentId: 't' }, 2).commands)).toEqual([
+      'u',
+    ]);
+    apply(b, done('u'), 3);
+    expect(b.status).toBe('completed');
+  });
+
+  it('a cancelled parked component does not hold the slot for the one behind it', () => {
+    const b = build(graph([aws('w'), aws('p'), aws('u')]), {
+      policy: 'continue',
+      concurrency: { providers: { aws: 1 } },
+    });
+    apply(b, { kind: 'start' });
+    apply(b, { kind: 'cancel', actor: 'op', componentId: 'p' }, 1); // p leaves the queue, its entry stays parked
+    expect(dispatchedIds(apply(b, done('w'), 2).commands)).toEqual(['u']);
+    apply(b, done('u'), 3);
+    expect(b.status).toBe('cancelled');
   });
 });

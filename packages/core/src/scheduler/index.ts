@@ -7,6 +7,15 @@ export { backoffDelay, nextRandom } from './backoff';
 export { createBuild, DEFAULT_POLICY, resolvePolicy } from './create-build';
 export { deriveDeleteGraph } from './delete-graph';
 export { indexOfComponent } from './records';
+export {
+  changedComponents,
+  restoreBuild,
+  type SavedBuild,
+  type SavedBuildFields,
+  type SavedComponentRun,
+  savedBuild,
+  savedComponent,
+} from './restore';
 export { type SimulateOptions, type SimulateResult, simulateBuild } from './simulate';
 export { CANCEL_GRACE_MS, dispatchKey, policyOf, step } from './step';
 export { inFlightDispatches, pendingTimers } from './timers';

@@ -16,7 +16,9 @@
  * Rules (design.md "Scheduling semantics"):
  * - Ready = every source completed or skipped. Ready components go to a max-heap by longest
  *   remaining path (ties: input order) and are dispatched while the build and provider limits
- *   allow. A `none` component completes at once when ready, without dispatch or slot.
+ *   allow. A `none` component completes at once when ready, without dispatch or slot. A
+ *   component whose template cannot be resolved fails at dispatch without taking a slot, so the
+ *   next ready (or parked) component takes it in the same step.
  *   A gated component (`policy.gate`) waits for `approve` when ready.
  * - A failed attempt with tries left waits a backoff (see backoff.ts) and is redispatched;
  *   retries that are due go before new work, and still go when fail-fast has halted the build
@@ -258,7 +260,23 @@ function buildFull(s: BuildState): boolean {
   return s.buildLimit > 0 && s.counts.running >= s.buildLimit;
 }
 
-/** Dispatches what the limits allow: due retries first, then the ready heap. */
+/**
+ * Dispatches what the limits allow: due retries first, then the ready heap, into which `unpark`
+ * first moves, per provider with free slots, as many parked components as it has free slots.
+ *
+ * A component taken from the ready heap is completed (`none`, no slot), dispatched (takes a
+ * slot), parked again (its provider is full), or leaves the queue without taking a slot: a
+ * template that cannot be resolved fails it, or the entry is stale (its component was dequeued
+ * by a cancel or a block, or is a duplicate of one already dispatched). Then a slot `unpark` may
+ * have counted on is still free, so the best parked component of that provider takes its place
+ * in the ready heap: the loop keeps pulling ready and parked work until the slots are really
+ * taken or nothing is left to dispatch. (Without this, a component parked behind a failing
+ * template waited with nothing in flight and no timer pending, and the build stayed `running`.)
+ *
+ * When the loop ends with the build neither full nor halted, every component still queued is
+ * parked behind a provider at its limit. Cost: O(log n) per component taken or moved, plus one
+ * pass over the providers in `unpark`.
+ */
 function pump(tx: Tx): void {
   const s = tx.s;
   if (s.status !== 'running') return;
@@ -269,23 +287,24 @@ function pump(tx: Tx): void {
   while (ready.length > 0 && !s.halted && !buildFull(s)) {
     const i = heapPop(ready, s.priority);
     const c = comp(s, i);
-    if (!c.queued) continue; // stale entry
-    if (c.state !== 'waiting') {
+    if (c.queued && c.state === 'waiting') {
+      if (c.action === 'none') {
+        dequeue(s, c);
+        completeNone(tx, i);
+        drain(tx);
+        continue; // never parked, so never counted by `unpark`
+      }
+      if (providerFull(s, c.providerSlot)) {
+        heapPush(s.parked[c.providerSlot] as number[], s.priority, i);
+        continue;
+      }
       dequeue(s, c);
-      continue;
+      if (dispatch(tx, i)) continue;
+    } else {
+      dequeue(s, c); // a stale entry (or, defensively, a queued component no longer waiting)
     }
-    if (c.action === 'none') {
-      dequeue(s, c);
-      completeNone(tx, i);
-      drain(tx);
-      continue;
-    }
-    if (providerFull(s, c.providerSlot)) {
-      heapPush(s.parked[c.providerSlot] as number[], s.priority, i);
-      continue;
-    }
-    dequeue(s, c);
-    dispatch(tx, i);
+    // `i` left the queue without taking a slot of its provider
+    unparkOne(s, c.providerSlot);
   }
 }
 
@@ -304,6 +323,21 @@ function unpark(tx: Tx): void {
       heapPush(s.ready, s.priority, i);
       free--;
     }
+  }
+}
+
+/**
+ * A component of provider `slot` left the ready heap without taking a slot: if the provider has
+ * a free slot, its best live parked component (stale entries are dropped) joins the ready heap.
+ */
+function unparkOne(s: BuildState, slot: number): void {
+  const parked = s.parked[slot] as number[];
+  if (parked.length === 0 || providerFull(s, slot)) return;
+  while (parked.length > 0) {
+    const i = heapPop(parked, s.priority);
+    if (!comp(s, i).queued) continue;
+    heapPush(s.ready, s.priority, i);
+    return;
   }
 }
 
@@ -326,7 +360,11 @@ function serveRetries(tx: Tx): void {
   queue.length = kept;
 }
 
-function dispatch(tx: Tx, i: number): void {
+/**
+ * Dispatches `i` (taking a slot of the build and of its provider) and returns true; or, when a
+ * template of its props cannot be resolved, fails it without dispatch or slot and returns false.
+ */
+function dispatch(tx: Tx, i: number): boolean {
   const s = tx.s;
   const c = comp(s, i);
   let props = c.props;
@@ -336,7 +374,7 @@ function dispatch(tx: Tx, i: number): void {
       c.error = resolved.error;
       setState(tx, i, 'errored', resolved.error);
       stopped(tx, i);
-      return;
+      return false;
     }
     props = resolved.value as Record<string, unknown>;
   }
@@ -365,6 +403,7 @@ function dispatch(tx: Tx, i: number): void {
     },
     { kind: 'timer', at: deadline, event: { kind: 'timeout', componentId: c.id, attempt } },
   );
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -87,6 +87,7 @@ export function apply(state: BuildState, event: SchedulerEvent, now = 0): StepRe
   const seqBefore = state.seq;
   const result = step(state, event, now);
   assertConsistent(result.state);
+  assertNoIdleWork(result.state);
   // events are numbered without gaps
   let seq = seqBefore;
   for (const e of events(result.commands)) {
@@ -154,5 +155,26 @@ export function assertConsistent(s: BuildState): void {
     const provider = s.providers[slot] as string;
     if ((running[provider] ?? 0) !== n)
       throw new Error(`running on ${provider}: ${n}, recount ${running[provider]}`);
+  }
+}
+
+/**
+ * Liveness after a step: a running build leaves no work idle that a free slot could take. A due
+ * retry waits only while the build or its provider is at its limit; a queued component (not
+ * halted) waits only while the build is at its limit or — unless it is a `none`, which needs no
+ * slot — while its provider is. (Otherwise the build could wait with nothing in flight and no
+ * timer pending, `running` forever.)
+ */
+export function assertNoIdleWork(s: BuildState): void {
+  if (s.status !== 'running') return;
+  const buildFull = s.buildLimit > 0 && s.counts.running >= s.buildLimit;
+  if (buildFull) return;
+  for (const c of s.components) {
+    if (c.state !== 'waiting') continue;
+    const limit = s.providerLimits[c.providerSlot] as number;
+    const providerFull = limit > 0 && (s.runningByProvider[c.providerSlot] as number) >= limit;
+    if (c.retryDue && !providerFull) throw new Error(`${c.id}: due retry idle with a free slot`);
+    if (c.queued && !s.halted && (c.action === 'none' || !providerFull))
+      throw new Error(`${c.id}: queued but idle with a free slot (running ${s.counts.running})`);
   }
 }

@@ -1,0 +1,554 @@
+// The scheduler service: carries out core `step` decisions against the store and the bus.
+//
+// Everything that can change a build arrives as an input in one queue (executor results,
+// operator commands, timers, starts) and is handled in batches:
+//   1. step every input (pure, in memory);
+//   2. persist the whole batch in ONE store transaction (components, events, environment,
+//      operator actions) — the store is the truth;
+//   3. only then publish events, dispatch, cancel, arm timers, ack results and reply.
+// A crash between 2 and 3 loses nothing: on start the runner reloads unfinished builds,
+// re-sends in-flight dispatches with the same key (executors answer a repeated key from
+// their record), re-arms timers and re-publishes events the stream is missing.
+import {
+  ALL_CONTROL,
+  type Bus,
+  type BusSubscription,
+  consumeResults,
+  type DurableSubscription,
+  ensureExecRoutes,
+  eventsSubject,
+  parseControlSubject,
+  publishCancel,
+  publishDispatch,
+  type ResultDelivery,
+  STREAM,
+} from '@ordo/bus';
+import {
+  buildEventSchema,
+  type ControlCommand,
+  type ControlReply,
+  controlCommandSchema,
+  controlReplySchema,
+} from '@ordo/contracts';
+import {
+  type BuildEvent,
+  type BuildState,
+  type CancelCommand,
+  type Command,
+  changedComponents,
+  type DispatchCommand,
+  type EnvironmentCommand,
+  inFlightDispatches,
+  pendingTimers,
+  type SchedulerEvent,
+  step,
+  type TimerCommand,
+} from '@ordo/core';
+import type { Store } from '@ordo/store';
+import type { Msg } from 'nats';
+import type { Logger } from 'pino';
+
+/** Providers of the built-in executors other than `sim`: they run for real even in a simulated build. */
+export const NATIVE_PROVIDERS = ['nil', 'sleep', 'shell', 'http'] as const;
+
+/** Build statuses after which nothing happens until an operator acts. */
+const FINISHED = new Set(['completed', 'errored', 'cancelled']);
+
+export interface RunnerOptions {
+  store: Store;
+  bus: Bus;
+  logger: Logger;
+  /** dispatch/result subject prefix (`ORDO_SUBJECT_PREFIX`) */
+  prefix: string;
+  /** providers served by executors as they are; in a simulated build every other provider is routed to `sim` */
+  nativeProviders: ReadonlySet<string>;
+  /** `SIMULATE_PROVIDERS=*`: every build is simulated */
+  simulateAll: boolean;
+  clock?: () => number;
+  /** how long a result may stay unacknowledged before JetStream redelivers it */
+  resultAckWaitMs?: number;
+  /** largest number of inputs handled in one batch (one store transaction) */
+  maxBatch?: number;
+}
+
+interface LoadedBuild {
+  state: BuildState;
+  simulate: boolean;
+}
+
+type Input =
+  | {
+      kind: 'event';
+      buildId: string;
+      event: SchedulerEvent;
+      /** JetStream ack of the result that produced this event (after persisting) */
+      ack?: () => Promise<void>;
+      /** when persisting failed: let JetStream redeliver */
+      nak?: () => void;
+      /** operator commands: the answer to send once persisted */
+      reply?: (reply: ControlReply) => void;
+    }
+  | { kind: 'resume'; buildId: string; reply?: (reply: ControlReply) => void };
+
+interface PendingBatch {
+  build: LoadedBuild;
+  changed: Set<number>;
+  events: BuildEvent[];
+  environment: EnvironmentCommand[];
+  actions: Array<{
+    at: number;
+    actor: string;
+    action: string;
+    componentId?: string;
+    accepted: boolean;
+    reason?: string;
+  }>;
+}
+
+interface Effects {
+  events: Array<{ buildId: string; event: BuildEvent }>;
+  dispatches: Array<{ build: LoadedBuild; command: DispatchCommand }>;
+  cancels: Array<{ build: LoadedBuild; command: CancelCommand }>;
+  timers: Array<{ buildId: string; command: TimerCommand }>;
+  acks: Array<() => Promise<void>>;
+  replies: Array<() => void>;
+}
+
+export class Runner {
+  private readonly store: Store;
+  private readonly bus: Bus;
+  private readonly log: Logger;
+  private readonly prefix: string;
+  private readonly nativeProviders: ReadonlySet<string>;
+  private readonly simulateAll: boolean;
+  private readonly now: () => number;
+  private readonly resultAckWaitMs: number;
+  private readonly maxBatch: number;
+
+  private readonly builds = new Map<string, LoadedBuild>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private inbox: Input[] = [];
+  private wake: (() => void) | undefined;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private results: DurableSubscription<ResultDelivery> | undefined;
+  private control: BusSubscription<ControlCommand> | undefined;
+  private readonly readers: Promise<void>[] = [];
+  /** empty prefix only: `type/provider` routes the exec streams already capture */
+  private readonly routes = new Set<string>();
+
+  constructor(options: RunnerOptions) {
+    this.store = options.store;
+    this.bus = options.bus;
+    this.log = options.logger;
+    this.prefix = options.prefix;
+    this.nativeProviders = options.nativeProviders;
+    this.simulateAll = options.simulateAll;
+    this.now = options.clock ?? Date.now;
+    this.resultAckWaitMs = options.resultAckWaitMs ?? 30_000;
+    this.maxBatch = options.maxBatch ?? 2_000;
+  }
+
+  /** Reloads unfinished builds, then follows results and operator commands. */
+  async start(): Promise<void> {
+    this.loop = this.run();
+    const unfinished = await this.store.builds.unfinished();
+    for (const buildId of unfinished) this.push({ kind: 'resume', buildId });
+    if (unfinished.length > 0) this.log.info({ builds: unfinished.length }, 'resuming unfinished builds');
+
+    this.control = this.bus.subscribe(ALL_CONTROL, controlCommandSchema, { queue: 'ordo-runner' });
+    this.readers.push(this.readControl(this.control));
+    this.results = await consumeResults(this.bus, {
+      prefix: this.prefix,
+      ackWaitMs: this.resultAckWaitMs,
+      maxMessages: 256,
+    });
+    this.readers.push(this.readResults(this.results));
+  }
+
+  /** Stops reading, lets the current batch finish, clears timers. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.control?.unsubscribe();
+    await this.results?.stop();
+    this.wake?.();
+    await this.loop;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await Promise.allSettled(this.readers);
+  }
+
+  /** Builds held in memory (for tests and metrics). */
+  get loadedBuilds(): number {
+    return this.builds.size;
+  }
+
+  private push(input: Input): void {
+    this.inbox.push(input);
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async readControl(subscription: BusSubscription<ControlCommand>): Promise<void> {
+    for await (const message of subscription) {
+      const parsed = parseControlSubject(message.subject);
+      const reply = (answer: ControlReply) => this.respond(message.msg, answer);
+      if (!parsed) {
+        reply({ ok: false, code: 'invalid', reason: `not a control subject: ${message.subject}` });
+        continue;
+      }
+      const command = message.data;
+      if (command.kind === 'created') {
+        this.push({ kind: 'resume', buildId: parsed.buildId, reply });
+      } else {
+        const { action, actor, componentId } = command;
+        let event: SchedulerEvent;
+        if (action === 'retry' || action === 'cancel') {
+          event = componentId ? { kind: action, actor, componentId } : { kind: action, actor };
+        } else if (componentId) {
+          event = { kind: action, actor, componentId };
+        } else {
+          reply({ ok: false, code: 'invalid', reason: `${action} needs a component` });
+          continue;
+        }
+        this.push({ kind: 'event', buildId: parsed.buildId, event, reply });
+      }
+    }
+  }
+
+  private respond(msg: Msg, answer: ControlReply): void {
+    if (!msg.reply) return;
+    try {
+      this.bus.respond(msg, controlReplySchema, answer);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not answer a control request');
+    }
+  }
+
+  private async readResults(subscription: DurableSubscription<ResultDelivery>): Promise<void> {
+    for await (const delivery of subscription) {
+      const { meta } = delivery;
+      this.push({
+        kind: 'event',
+        buildId: meta.build,
+        event: {
+          kind: 'result',
+          componentId: meta.component,
+          attempt: meta.attempt,
+          status: delivery.kind,
+          payload: delivery.data,
+        },
+        ack: () => delivery.ack(),
+        nak: () => delivery.nak(1_000),
+      });
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped || this.inbox.length > 0) {
+      if (this.inbox.length === 0) {
+        if (this.stopped) break;
+        await new Promise<void>((resolve) => {
+          this.wake = resolve;
+        });
+        continue;
+      }
+      const batch = this.inbox.splice(0, this.maxBatch);
+      try {
+        await this.handle(batch);
+      } catch (error) {
+        this.log.error({ err: error }, 'batch failed; affected builds will be reloaded from the store');
+      }
+    }
+  }
+
+  private async load(buildId: string): Promise<LoadedBuild | undefined> {
+    const cached = this.builds.get(buildId);
+    if (cached) return cached;
+    const loaded = await this.store.builds.loadRunnable(buildId);
+    if (!loaded) return undefined;
+    const build = { state: loaded.state, simulate: loaded.simulate || this.simulateAll };
+    if (this.prefix === '') {
+      await this.ensureRoutes(
+        build.state.components.map((c) => ({
+          type: c.type,
+          provider: this.routeProvider(build, c.provider),
+        })),
+      );
+    }
+    this.builds.set(buildId, build);
+    return build;
+  }
+
+  private async ensureRoutes(routes: Array<{ type: string; provider: string }>): Promise<void> {
+    const missing = routes.filter((r) => !this.routes.has(`${r.type}/${r.provider}`));
+    if (missing.length === 0) return;
+    await ensureExecRoutes(this.bus, {
+      prefix: '',
+      types: [...new Set(missing.map((r) => r.type))],
+      providers: [...new Set(missing.map((r) => r.provider))],
+    });
+    for (const r of missing) this.routes.add(`${r.type}/${r.provider}`);
+  }
+
+  private async handle(batch: Input[]): Promise<void> {
+    const now = this.now();
+    const t0 = performance.now();
+    const pending = new Map<string, PendingBatch>();
+    const effects: Effects = { events: [], dispatches: [], cancels: [], timers: [], acks: [], replies: [] };
+    const resumed: LoadedBuild[] = [];
+    const naks: Array<() => void> = [];
+    const failed: Array<(reply: ControlReply) => void> = [];
+
+    for (const input of batch) {
+      const build = await this.load(input.buildId);
+      if (!build) {
+        this.log.warn({ build: input.buildId, input: input.kind }, 'input for an unknown build ignored');
+        if (input.kind === 'event' && input.ack) effects.acks.push(input.ack);
+        const reply = input.reply;
+        if (reply)
+          effects.replies.push(() =>
+            reply({ ok: false, code: 'not_found', reason: `no build ${input.buildId}` }),
+          );
+        continue;
+      }
+      let entry = pending.get(input.buildId);
+      if (!entry) {
+        entry = { build, changed: new Set(), events: [], environment: [], actions: [] };
+        pending.set(input.buildId, entry);
+      }
+      if (input.reply) failed.push(input.reply);
+
+      if (input.kind === 'resume') {
+        if (build.state.status === 'pending') {
+          const start: SchedulerEvent = { kind: 'start' };
+          this.apply(entry, start, step(build.state, start, now).commands, effects);
+        } else {
+          resumed.push(build);
+        }
+        const reply = input.reply;
+        if (reply) effects.replies.push(() => reply({ ok: true }));
+        continue;
+      }
+
+      const event = input.event;
+      const result = step(build.state, event, now);
+      const operator = 'actor' in event ? event : undefined;
+      if (operator) {
+        entry.actions.push({
+          at: now,
+          actor: operator.actor,
+          action: operator.kind,
+          ...(operator.componentId ? { componentId: operator.componentId } : {}),
+          accepted: result.rejected === undefined,
+          ...(result.rejected ? { reason: result.rejected.reason } : {}),
+        });
+      }
+      if (result.rejected) {
+        const rejected = result.rejected;
+        const reply = input.reply;
+        if (reply) {
+          const code = rejected.code === 'not_found' ? 'not_found' : 'not_allowed';
+          effects.replies.push(() => reply({ ok: false, code, reason: rejected.reason }));
+        } else {
+          this.log.debug({ build: input.buildId, reason: rejected.reason }, 'event refused');
+        }
+      } else {
+        this.apply(entry, event, result.commands, effects);
+        const reply = input.reply;
+        if (reply) effects.replies.push(() => reply({ ok: true }));
+      }
+      if (input.ack) effects.acks.push(input.ack);
+      if (input.nak) naks.push(input.nak);
+    }
+
+    try {
+      await this.store.builds.persist(
+        [...pending.values()].map((p) => ({
+          state: p.build.state,
+          changed: p.changed,
+          events: p.events,
+          environment: p.environment,
+          actions: p.actions,
+        })),
+      );
+    } catch (error) {
+      // The in-memory states ran ahead of the store: forget them and let the inputs come again.
+      for (const id of pending.keys()) this.builds.delete(id);
+      for (const nak of naks) nak();
+      for (const reply of failed)
+        reply({ ok: false, code: 'invalid', reason: 'the store refused the change; try again' });
+      throw error;
+    }
+
+    const t1 = performance.now();
+    await this.carryOut(effects);
+    this.log.debug(
+      { inputs: batch.length, persistMs: Math.round(t1 - t0), effectsMs: Math.round(performance.now() - t1) },
+      'batch',
+    );
+    for (const build of resumed) await this.reconcile(build);
+    for (const [id, entry] of pending) {
+      if (FINISHED.has(entry.build.state.status) && !this.hasTimers(id)) this.builds.delete(id);
+    }
+  }
+
+  /** Sorts a step's commands into what to persist and what to do after persisting. */
+  private apply(entry: PendingBatch, event: SchedulerEvent, commands: Command[], effects: Effects): void {
+    const { state } = entry.build;
+    for (const index of changedComponents(state, event, commands)) entry.changed.add(index);
+    for (const command of commands) {
+      switch (command.kind) {
+        case 'emit':
+          entry.events.push(command.event);
+          effects.events.push({ buildId: state.id, event: command.event });
+          break;
+        case 'dispatch':
+          effects.dispatches.push({ build: entry.build, command });
+          break;
+        case 'cancel':
+          effects.cancels.push({ build: entry.build, command });
+          break;
+        case 'timer':
+          effects.timers.push({ buildId: state.id, command });
+          break;
+        case 'environment':
+          entry.environment.push(command);
+          break;
+      }
+    }
+  }
+
+  private async carryOut(effects: Effects): Promise<void> {
+    const work: Promise<unknown>[] = [];
+    for (const { buildId, event } of effects.events) work.push(this.publishEvent(buildId, event));
+    for (const { build, command } of effects.dispatches) work.push(this.dispatch(build, command));
+    for (const { build, command } of effects.cancels) work.push(this.cancel(build, command));
+    await Promise.all(work);
+    for (const { buildId, command } of effects.timers) this.arm(buildId, command);
+    await Promise.all(
+      effects.acks.map((ack) => ack().catch((error) => this.log.warn({ err: error }, 'result ack failed'))),
+    );
+    for (const reply of effects.replies) reply();
+  }
+
+  /** Where a component goes: in a simulated build, providers without their own executor go to `sim`. */
+  private routeProvider(build: LoadedBuild, provider: string): string {
+    return build.simulate && !this.nativeProviders.has(provider) ? 'sim' : provider;
+  }
+
+  /**
+   * Publishes with retries: during a NATS restart the client reconnects on its own, and a
+   * dispatch or event that was persisted must still go out. Gives up after ~30 s (a lost
+   * dispatch then ends as a timeout at its deadline; a lost event is re-published on restart).
+   */
+  private async publish(what: string, fn: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fn();
+        return;
+      } catch (error) {
+        if (attempt >= 60 || this.bus.isClosed()) {
+          this.log.error({ err: error, what }, 'not published');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    }
+  }
+
+  private async dispatch(build: LoadedBuild, command: DispatchCommand): Promise<void> {
+    const provider = this.routeProvider(build, command.provider);
+    const payload: Record<string, unknown> = { ...command.payload, _provider: provider };
+    if (provider !== command.provider) payload._simulated_provider = command.provider;
+    const meta = {
+      build: build.state.id,
+      component: command.componentId,
+      attempt: command.attempt,
+      deadline: command.deadline,
+    };
+    await this.publish(`dispatch ${command.key}`, () =>
+      publishDispatch(this.bus, payload as Parameters<typeof publishDispatch>[1], meta, this.prefix),
+    );
+  }
+
+  private async cancel(build: LoadedBuild, command: CancelCommand): Promise<void> {
+    const message = {
+      _component_id: command.componentId,
+      _component: command.type,
+      _action: command.action,
+      _provider: this.routeProvider(build, command.provider),
+      service: build.state.id,
+    };
+    const meta = {
+      build: build.state.id,
+      component: command.componentId,
+      attempt: command.attempt,
+      deadline: this.now(),
+    };
+    await this.publish(`cancel ${command.key}`, () => publishCancel(this.bus, message, meta, this.prefix));
+  }
+
+  private publishEvent(buildId: string, event: BuildEvent): Promise<void> {
+    return this.publish(`event ${buildId}#${event.seq}`, () =>
+      this.bus.jsPublish(eventsSubject(buildId), buildEventSchema, event, {
+        msgId: `${buildId}:${event.seq}`,
+        expectStream: STREAM.events,
+      }),
+    );
+  }
+
+  private timerKey(buildId: string, command: TimerCommand): string {
+    const { event } = command;
+    return `${buildId}\u0000${event.kind}\u0000${event.componentId}\u0000${event.attempt}`;
+  }
+
+  private arm(buildId: string, command: TimerCommand): void {
+    const key = this.timerKey(buildId, command);
+    if (this.timers.has(key) || this.stopped) return;
+    const delay = Math.max(0, command.at - this.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      this.push({ kind: 'event', buildId, event: command.event });
+    }, delay);
+    timer.unref?.();
+    this.timers.set(key, timer);
+  }
+
+  private hasTimers(buildId: string): boolean {
+    const prefix = `${buildId}\u0000`;
+    for (const key of this.timers.keys()) if (key.startsWith(prefix)) return true;
+    return false;
+  }
+
+  /** After a restart: re-send in-flight dispatches, re-arm timers, re-publish missing events. */
+  private async reconcile(build: LoadedBuild): Promise<void> {
+    const { state } = build;
+    await this.republishEvents(state.id, state.seq);
+    await Promise.all(inFlightDispatches(state).map((command) => this.dispatch(build, command)));
+    for (const command of pendingTimers(state)) this.arm(state.id, command);
+    this.log.info({ build: state.id, status: state.status, seq: state.seq }, 'build resumed');
+  }
+
+  private async republishEvents(buildId: string, storedSeq: number): Promise<void> {
+    let published = 0;
+    try {
+      const jsm = await this.bus.jetstreamManager();
+      const last = await jsm.streams.getMessage(STREAM.events, { last_by_subj: eventsSubject(buildId) });
+      published = (last.json() as { seq?: number }).seq ?? 0;
+    } catch {
+      published = 0; // nothing in the stream for this build
+    }
+    if (published >= storedSeq) return;
+    let since = published;
+    for (;;) {
+      const events = await this.store.builds.events(buildId, since, 1_000);
+      if (events.length === 0) break;
+      for (const event of events) await this.publishEvent(buildId, event);
+      since = events[events.length - 1]?.seq ?? since;
+      if (since >= storedSeq) break;
+    }
+    this.log.info({ build: buildId, from: published + 1, to: storedSeq }, 're-published events');
+  }
+}

@@ -1,0 +1,16 @@
+// Reads back what a build published on `ordo.events.<build>` (the ORDO_EVENTS stream).
+import { eventsSubject, STREAM } from '@ordo/bus';
+import type { World } from './world';
+
+export async function readPublishedSeqs(w: World, buildId: string): Promise<number[]> {
+  const consumer = await w.bus
+    .jetstream()
+    .consumers.get(STREAM.events, { filterSubjects: eventsSubject(buildId) });
+  const seqs: number[] = [];
+  for (;;) {
+    const msg = await consumer.next({ expires: 1_000 });
+    if (!msg) break;
+    seqs.push((msg.json() as { seq: number }).seq);
+  }
+  return seqs;
+}

@@ -1,0 +1,10 @@
+export * from './builtin';
+export * from './errors';
+export * from './http';
+export * from './nil';
+export type { AnswerRecord } from './records';
+export { DEFAULT_RECORD_RETENTION_MS } from './records';
+export * from './sdk';
+export * from './shell';
+export * from './sim';
+export * from './sleep';

@@ -1,0 +1,64 @@
+// The record of answered keys: durable across reopen, tolerant of a line cut short by a crash,
+// trimmed of expired records, and readable by a second process sharing the file.
+import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AnswerRecord, RecordStore } from './records';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ordo-records-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const answer = (key: string, at = Date.now()): AnswerRecord => ({
+  key,
+  kind: 'done',
+  at,
+  payload: { _component_id: 'vpc::a', _component: 'vpc', _action: 'create', _provider: 'sim', service: 'b1' },
+});
+
+describe('RecordStore', () => {
+  it('keeps answers across a reopen and skips a line a crash cut short', async () => {
+    const file = join(dir, 'executors', 'x.jsonl');
+    const store = await RecordStore.open(file);
+    await store.append(answer('b1/vpc::a/1'));
+    await store.append({ ...answer('b1/vpc::a/2'), kind: 'error' });
+    await store.close();
+    await appendFile(file, '{"key":"b1/vpc::a/3","kind":"do');
+
+    const again = await RecordStore.open(file);
+    expect(again.get('b1/vpc::a/1')?.kind).toBe('done');
+    expect(again.get('b1/vpc::a/2')?.kind).toBe('error');
+    expect(again.get('b1/vpc::a/3')).toBeUndefined();
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(2); // rewritten without it
+    await again.close();
+  });
+
+  it('drops records older than the retention', async () => {
+    const file = join(dir, 'y.jsonl');
+    const store = await RecordStore.open(file);
+    await store.append(answer('old', Date.now() - 10_000));
+    await store.append(answer('new'));
+    await store.close();
+    const again = await RecordStore.open(file, { retentionMs: 5_000 });
+    expect(again.get('old')).toBeUndefined();
+    expect(again.get('new')).toBeDefined();
+    await again.close();
+  });
+
+  it('reads what another process appended when asked to refresh', async () => {
+    const file = join(dir, 'z.jsonl');
+    const mine = await RecordStore.open(file);
+    const theirs = await RecordStore.open(file);
+    await theirs.append(answer('theirs'));
+    expect(mine.get('theirs')).toBeUndefined();
+    await mine.refresh();
+    expect(mine.get('theirs')?.kind).toBe('done');
+    await mine.close();
+    await theirs.close();
+  });
+});

@@ -1,0 +1,820 @@
+// Builds: creation, the scheduler's saves (one transaction per batch of steps), restore after a
+// crash, and the read models (snapshot, list, events, operator actions).
+import {
+  type AttemptRecord,
+  type BuildEvent,
+  type BuildState,
+  type BuildStatus,
+  type ComponentPolicy,
+  type ComponentState,
+  type CreateBuildInput,
+  createBuild,
+  type EnvironmentCommand,
+  type ErnestRecord,
+  type FailurePolicy,
+  type Graph,
+  policyOf,
+  restoreBuild,
+  type SavedBuildFields,
+  type SavedComponentRun,
+  type StateCounts,
+  savedComponent,
+} from '@ordo/core';
+import { deleteRows, insertRows, sqlDate, type Tx, updateRows, upsertRows } from './bulk';
+import { planEnvironmentWrites } from './environment-changes';
+import { StoreError } from './errors';
+import { Prisma, type PrismaClient } from './generated/prisma/client';
+
+// ---------------------------------------------------------------------------------------------
+// types
+
+export interface CreateBuildRecord {
+  /** the build id (the caller makes it, e.g. a uuid v7) */
+  id: string;
+  /** environment name; the environment is created on first use */
+  environment: string;
+  /** the validated graph the build runs */
+  graph: Graph;
+  policy: FailurePolicy;
+  concurrency?: { build?: number; providers?: Record<string, number> };
+  /** the `sim` executor answers for every provider of this build */
+  simulate: boolean;
+  /** seed of the scheduler's jitter PRNG */
+  seed: number;
+  /** build-wide retry policy defaults */
+  defaults?: ComponentPolicy;
+  createdAt: Date;
+  /** who created it */
+  actor?: string;
+}
+
+/** An operator's request as the runner saw it, accepted or refused. */
+export interface OperatorActionInput {
+  /** ms since the epoch */
+  at: number;
+  actor: string;
+  /** retry | cancel | skip | approve */
+  action: string;
+  /** absent: of the whole build */
+  componentId?: string;
+  accepted: boolean;
+  /** why it was refused */
+  reason?: string;
+}
+
+export interface OperatorActionRecord {
+  at: Date;
+  actor: string;
+  action: string;
+  componentId: string | null;
+  accepted: boolean;
+  reason: string | null;
+}
+
+/** What one or more `step`s of one build changed, to save. */
+export interface PersistBatch {
+  /** the build state after the steps (batches of one build may share the same, mutated, object) */
+  state: BuildState;
+  /** indexes of the components the steps changed (core `changedComponents`) */
+  changed: Iterable<number>;
+  /** the emitted events, in order */
+  events: BuildEvent[];
+  /** the environment commands, in order */
+  environment: EnvironmentCommand[];
+  actions?: OperatorActionInput[];
+}
+
+export interface BuildComponentSnapshot {
+  id: string;
+  type: string;
+  action: string;
+  provider: string;
+  state: ComponentState;
+  attempt: number;
+  error: string | null;
+  outputs: Record<string, unknown>;
+  /** the component's properties as requested (templates unresolved) */
+  desired: Record<string, unknown>;
+  history: AttemptRecord[];
+  awaitingApproval: boolean;
+  approved: boolean;
+  cancelRequested: boolean;
+}
+
+export interface BuildSnapshot {
+  id: string;
+  environment: string;
+  status: BuildStatus;
+  policy: FailurePolicy;
+  simulate: boolean;
+  /** the last event's sequence number: follow events from here */
+  seq: number;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  concurrency: { build?: number; providers?: Record<string, number> };
+  /** in graph order */
+  components: BuildComponentSnapshot[];
+  edges: Array<{ source: string; destination: string }>;
+}
+
+export interface BuildSummary {
+  id: string;
+  environment: string;
+  status: BuildStatus;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+  /** components in the build */
+  total: number;
+  completed: number;
+  errored: number;
+}
+
+export interface BuildListFilter {
+  environment?: string;
+  status?: string[];
+  /** default 100 */
+  limit?: number;
+  /** only builds created before this */
+  before?: Date;
+}
+
+/** A build as the runner needs it. */
+export interface LoadedBuild {
+  state: BuildState;
+  simulate: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// row shapes
+
+/** Build.options */
+interface BuildOptions {
+  seed: number;
+  defaults?: ComponentPolicy;
+  actor?: string;
+}
+
+/** Build.scheduler: SavedBuildFields without the columns of their own and the environment. */
+type SchedulerFields = Pick<SavedBuildFields, 'rng' | 'halted' | 'ready' | 'parked' | 'retryQueue'>;
+
+/** An interactive transaction may run this long (a 5,000-component build, a large batch). */
+const TX_OPTIONS = { timeout: 60_000, maxWait: 10_000 };
+
+const UNFINISHED: BuildStatus[] = ['pending', 'running', 'cancelling'];
+
+function ms(value: Date | null): number | null {
+  return value === null ? null : value.getTime();
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A unique or primary key violation, from a Prisma query (P2002) or a raw statement (P2010). */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002') return true;
+  return error.code === 'P2010' && /UNIQUE constraint failed|PRIMARY KEY/i.test(error.message);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const buildInputSelect = {
+  id: true,
+  status: true,
+  policy: true,
+  concurrency: true,
+  seq: true,
+  createdAt: true,
+  startedAt: true,
+  finishedAt: true,
+  graph: true,
+  simulate: true,
+  options: true,
+  scheduler: true,
+  environment: { select: { name: true } },
+} satisfies Prisma.BuildSelect;
+
+const snapshotComponentSelect = {
+  componentId: true,
+  type: true,
+  action: true,
+  provider: true,
+  state: true,
+  attempt: true,
+  error: true,
+  outputs: true,
+  desired: true,
+  approved: true,
+  cancelRequested: true,
+  run: true,
+} satisfies Prisma.BuildComponentSelect;
+
+const eventSelect = {
+  seq: true,
+  at: true,
+  type: true,
+  componentId: true,
+  state: true,
+  message: true,
+  actor: true,
+  action: true,
+  attempt: true,
+} satisfies Prisma.BuildEventSelect;
+
+type EventRow = Prisma.BuildEventGetPayload<{ select: typeof eventSelect }>;
+
+function toEvent(row: EventRow): BuildEvent {
+  const event: BuildEvent = { seq: row.seq, at: row.at.getTime(), type: row.type as BuildEvent['type'] };
+  if (row.componentId !== null) event.componentId = row.componentId;
+  if (row.state !== null) event.state = row.state as BuildEvent['state'];
+  if (row.attempt !== null) event.attempt = row.attempt;
+  if (row.message !== null) event.message = row.message;
+  if (row.actor !== null) event.actor = row.actor;
+  if (row.action !== null) event.action = row.action as BuildEvent['action'];
+  return event;
+}
+
+function countsOf(value: unknown): Partial<StateCounts> {
+  return isRecord(value) ? (value as Partial<StateCounts>) : {};
+}
+
+/** Builds and everything that happens to them. Every method is one transaction (or one statement). */
+export class BuildRepository {
+  readonly #db: PrismaClient;
+
+  constructor(db: PrismaClient) {
+    this.#db = db;
+  }
+
+  /**
+   * Stores a new, pending build: its environment (created on first use), the Build row with the
+   * graph, one BuildComponent per component of `changes`, its edges and its view of the
+   * environment (`graph.current`). A build id that exists already → StoreError `CONFLICT`.
+   */
+  async create(input: CreateBuildRecord): Promise<void> {
+    const state = createBuild(toCreateInput(input));
+    const options: BuildOptions = { seed: input.seed };
+    if (input.defaults) options.defaults = input.defaults;
+    if (input.actor !== undefined) options.actor = input.actor;
+    const now = sqlDate(input.createdAt.getTime());
+    const components = state.components.map((c, index) => [
+      input.id,
+      c.id,
+      index,
+      c.type,
+      c.action,
+      c.provider,
+      c.state,
+      c.attempt,
+      c.triesLeft,
+      c.props,
+      policyOf(state, c).gate,
+      now,
+    ]);
+    const edges = new Map<string, unknown[]>();
+    for (const e of input.graph.edges) {
+      edges.set(JSON.stringify([e.source, e.destination]), [input.id, e.source, e.destination]);
+    }
+    const environment = Object.entries(state.environmentState).map(([componentId, record]) => [
+      input.id,
+      componentId,
+      record,
+    ]);
+    try {
+      await this.#db.$transaction(async (tx) => {
+        const env = await tx.environment.upsert({
+          where: { name: input.environment },
+          create: { name: input.environment },
+          update: {},
+          select: { id: true },
+        });
+        // Raw, like the rows below: through Prisma's query compiler a create carrying a large
+        // graph costs about 0.1 ms per component (bulk.ts).
+        await insertRows(tx, 'Build', BUILD_INSERT, [
+          [
+            input.id,
+            env.id,
+            state.status,
+            state.failurePolicy,
+            input.concurrency ?? {},
+            0,
+            now,
+            input.graph,
+            input.simulate,
+            options,
+            state.counts,
+          ],
+        ]);
+        await insertRows(tx, 'BuildComponent', COMPONENT_INSERT, components);
+        await insertRows(tx, 'BuildEdge', EDGE_INSERT, [...edges.values()]);
+        await insertRows(tx, 'BuildEnvironmentRecord', BUILD_ENVIRONMENT_INSERT, environment);
+      }, TX_OPTIONS);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new StoreError('CONFLICT', `a build with id ${input.id} exists already`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** The scheduler state of a build, as `step` left it at the last save; null if there is no such build. */
+  async loadState(id: string): Promise<BuildState | null> {
+    return (await this.loadRunnable(id))?.state ?? null;
+  }
+
+  /** `loadState` plus the build's `simulate` flag (what the runner needs to resume it). */
+  async loadRunnable(id: string): Promise<LoadedBuild | null> {
+    const loaded = await this.#db.$transaction(async (tx) => {
+      const build = await tx.build.findUnique({ where: { id }, select: buildInputSelect });
+      if (!build) return null;
+      const components = await tx.buildComponent.findMany({
+        where: { buildId: id },
+        orderBy: { index: 'asc' },
+        select: { index: true, run: true },
+      });
+      const environment = await tx.buildEnvironmentRecord.findMany({
+        where: { buildId: id },
+        orderBy: { position: 'asc' },
+        select: { componentId: true, record: true },
+      });
+      return { build, components, environment };
+    });
+    if (!loaded) return null;
+    const { build, components, environment } = loaded;
+    const options = (isRecord(build.options) ? build.options : { seed: 0 }) as unknown as BuildOptions;
+    const input: CreateBuildInput = {
+      id: build.id,
+      environment: build.environment.name,
+      graph: build.graph as unknown as Graph,
+      policy: build.policy as FailurePolicy,
+      concurrency: build.concurrency as CreateBuildInput['concurrency'],
+      seed: options.seed,
+      createdAt: build.createdAt.getTime(),
+    };
+    if (options.defaults) input.defaults = options.defaults;
+    const environmentState: Record<string, ErnestRecord> = {};
+    for (const row of environment) putOwn(environmentState, row.componentId, row.record as ErnestRecord);
+    const scheduler = (isRecord(build.scheduler) ? build.scheduler : {}) as Partial<SchedulerFields>;
+    const saved: Array<SavedComponentRun | undefined> = [];
+    for (const row of components) {
+      if (isRecord(row.run)) saved[row.index] = row.run as unknown as SavedComponentRun;
+    }
+    const state = restoreBuild(input, {
+      build: {
+        status: build.status as BuildStatus,
+        startedAt: ms(build.startedAt),
+        finishedAt: ms(build.finishedAt),
+        seq: build.seq,
+        rng: scheduler.rng ?? options.seed >>> 0,
+        halted: scheduler.halted ?? false,
+        environmentState,
+        ready: scheduler.ready ?? [],
+        parked: scheduler.parked ?? [],
+        retryQueue: scheduler.retryQueue ?? [],
+      },
+      components: Array.from({ length: components.length }, (_, i) => saved[i]),
+    });
+    return { state, simulate: build.simulate };
+  }
+
+  /** Ids of builds still pending, running or cancelling, oldest first. */
+  async unfinished(): Promise<string[]> {
+    const rows = await this.#db.build.findMany({
+      where: { status: { in: UNFINISHED } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Saves what steps changed, for one or more builds, in ONE transaction: all of it or none.
+   * Per build: the Build row (status, seq, times, counts, scheduler fields), each changed
+   * component (its columns and `run`), its Attempt rows, the events, the environment commands
+   * (applied to the build's view and to the environment's current state), the operator actions.
+   * Batches of the same build are merged (the last batch's state is the one saved).
+   */
+  async persist(batches: PersistBatch[]): Promise<void> {
+    const byBuild = new Map<string, MergedBatch>();
+    for (const batch of batches) {
+      let merged = byBuild.get(batch.state.id);
+      if (!merged) {
+        merged = { state: batch.state, changed: new Set(), events: [], environment: [], actions: [] };
+        byBuild.set(batch.state.id, merged);
+      }
+      merged.state = batch.state;
+      for (const i of batch.changed) merged.changed.add(i);
+      merged.events.push(...batch.events);
+      merged.environment.push(...batch.environment);
+      if (batch.actions) merged.actions.push(...batch.actions);
+    }
+    if (byBuild.size === 0) return;
+    try {
+      await this.#db.$transaction(async (tx) => {
+        for (const merged of byBuild.values()) await persistBuild(tx, merged);
+      }, TX_OPTIONS);
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new StoreError(
+          'CONFLICT',
+          'the batch repeats a stored row (an event seq?); nothing was saved',
+          {
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** Everything a viewer needs to show a build, read in one transaction; null if there is no such build. */
+  async snapshot(id: string): Promise<BuildSnapshot | null> {
+    const loaded = await this.#db.$transaction(async (tx) => {
+      const build = await tx.build.findUnique({
+        where: { id },
+        select: {
+          id: true,
+          status: true,
+          policy: true,
+          simulate: true,
+          seq: true,
+          createdAt: true,
+          startedAt: true,
+          finishedAt: true,
+          concurrency: true,
+          environment: { select: { name: true } },
+        },
+      });
+      if (!build) return null;
+      const components = await tx.buildComponent.findMany({
+        where: { buildId: id },
+        orderBy: { index: 'asc' },
+        select: snapshotComponentSelect,
+      });
+      const edges = await tx.buildEdge.findMany({
+        where: { buildId: id },
+        select: { source: true, destination: true },
+      });
+      return { build, components, edges };
+    });
+    if (!loaded) return null;
+    const { build, components, edges } = loaded;
+    return {
+      id: build.id,
+      environment: build.environment.name,
+      status: build.status as BuildStatus,
+      policy: build.policy as FailurePolicy,
+      simulate: build.simulate,
+      seq: build.seq,
+      createdAt: build.createdAt,
+      startedAt: build.startedAt,
+      finishedAt: build.finishedAt,
+      concurrency: (isRecord(build.concurrency) ? build.concurrency : {}) as BuildSnapshot['concurrency'],
+      components: components.map((c) => {
+        const run = isRecord(c.run) ? (c.run as unknown as SavedComponentRun) : null;
+        return {
+          id: c.componentId,
+          type: c.type,
+          action: c.action,
+          provider: c.provider,
+          state: c.state as ComponentState,
+          attempt: c.attempt,
+          error: c.error,
+          outputs: isRecord(c.outputs) ? c.outputs : {},
+          desired: isRecord(c.desired) ? c.desired : {},
+          history: run?.history ?? [],
+          awaitingApproval: run?.awaitingApproval ?? false,
+          approved: c.approved,
+          cancelRequested: c.cancelRequested,
+        };
+      }),
+      edges,
+    };
+  }
+
+  /** Builds, newest first, with their component counts as of the last save. */
+  async list(filter: BuildListFilter = {}): Promise<BuildSummary[]> {
+    const where: Prisma.BuildWhereInput = {};
+    if (filter.environment !== undefined) where.environment = { name: filter.environment };
+    if (filter.status !== undefined) where.status = { in: filter.status };
+    if (filter.before !== undefined) where.createdAt = { lt: filter.before };
+    const rows = await this.#db.build.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: Math.max(0, Math.floor(filter.limit ?? 100)),
+      select: {
+        id: true,
+        status: true,
+        createdAt: true,
+        startedAt: true,
+        finishedAt: true,
+        counts: true,
+        environment: { select: { name: true } },
+      },
+    });
+    return rows.map((row) => {
+      const counts = countsOf(row.counts);
+      let total = 0;
+      for (const n of Object.values(counts)) total += typeof n === 'number' ? n : 0;
+      return {
+        id: row.id,
+        environment: row.environment.name,
+        status: row.status as BuildStatus,
+        createdAt: row.createdAt,
+        startedAt: row.startedAt,
+        finishedAt: row.finishedAt,
+        total,
+        completed: counts.completed ?? 0,
+        errored: counts.errored ?? 0,
+      };
+    });
+  }
+
+  /** The build's events with `seq > sinceSeq`, in order, at most `limit` (default 1,000). */
+  async events(id: string, sinceSeq: number, limit = 1000): Promise<BuildEvent[]> {
+    const rows = await this.#db.buildEvent.findMany({
+      where: { buildId: id, seq: { gt: sinceSeq } },
+      orderBy: { seq: 'asc' },
+      take: Math.max(0, Math.floor(limit)),
+      select: eventSelect,
+    });
+    return rows.map(toEvent);
+  }
+
+  /** Operator actions on the build, oldest first, refused ones included. */
+  async actions(id: string): Promise<OperatorActionRecord[]> {
+    return this.#db.operatorAction.findMany({
+      where: { buildId: id },
+      orderBy: { id: 'asc' },
+      select: { at: true, actor: true, action: true, componentId: true, accepted: true, reason: true },
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface MergedBatch {
+  state: BuildState;
+  changed: Set<number>;
+  events: BuildEvent[];
+  environment: EnvironmentCommand[];
+  actions: OperatorActionInput[];
+}
+
+function toCreateInput(input: CreateBuildRecord): CreateBuildInput {
+  const result: CreateBuildInput = {
+    id: input.id,
+    graph: input.graph,
+    environment: input.environment,
+    policy: input.policy,
+    seed: input.seed,
+    createdAt: input.createdAt.getTime(),
+  };
+  if (input.concurrency) result.concurrency = input.concurrency;
+  if (input.defaults) result.defaults = input.defaults;
+  return result;
+}
+
+function putOwn<T>(dict: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') {
+    Object.defineProperty(dict, key, { value, writable: true, enumerable: true, configurable: true });
+  } else {
+    dict[key] = value;
+  }
+}
+
+// Columns of the bulk statements (bulk.ts): a row is an array of values in this order.
+const BUILD_INSERT = [
+  ['id', 'value'],
+  ['environmentId', 'value'],
+  ['status', 'value'],
+  ['policy', 'value'],
+  ['concurrency', 'json'],
+  ['seq', 'value'],
+  ['createdAt', 'value'],
+  ['graph', 'json'],
+  ['simulate', 'value'],
+  ['options', 'json'],
+  ['counts', 'json'],
+] as const;
+const COMPONENT_INSERT = [
+  ['buildId', 'value'],
+  ['componentId', 'value'],
+  ['index', 'value'],
+  ['type', 'value'],
+  ['action', 'value'],
+  ['provider', 'value'],
+  ['state', 'value'],
+  ['attempt', 'value'],
+  ['triesLeft', 'value'],
+  ['desired', 'json'],
+  ['gate', 'value'],
+  ['updatedAt', 'value'],
+] as const;
+const COMPONENT_UPDATE = [
+  ['state', 'value'],
+  ['attempt', 'value'],
+  ['triesLeft', 'value'],
+  ['outputs', 'json'],
+  ['error', 'value'],
+  ['deadline', 'value'],
+  ['retryAt', 'value'],
+  ['cancelRequested', 'value'],
+  ['approved', 'value'],
+  ['run', 'json'],
+  ['updatedAt', 'value'],
+] as const;
+const EDGE_INSERT = [
+  ['buildId', 'value'],
+  ['source', 'value'],
+  ['destination', 'value'],
+] as const;
+const BUILD_ENVIRONMENT_INSERT = [
+  ['buildId', 'value'],
+  ['componentId', 'value'],
+  ['record', 'json'],
+] as const;
+const ENVIRONMENT_INSERT = [
+  ['environmentId', 'value'],
+  ['componentId', 'value'],
+  ['record', 'json'],
+  ['updatedAt', 'value'],
+] as const;
+const ATTEMPT_INSERT = [
+  ['buildId', 'value'],
+  ['componentId', 'value'],
+  ['attempt', 'value'],
+  ['dispatchedAt', 'value'],
+  ['finishedAt', 'value'],
+  ['status', 'value'],
+  ['error', 'value'],
+] as const;
+const EVENT_INSERT = [
+  ['buildId', 'value'],
+  ['seq', 'value'],
+  ['at', 'value'],
+  ['type', 'value'],
+  ['componentId', 'value'],
+  ['state', 'value'],
+  ['message', 'value'],
+  ['actor', 'value'],
+  ['action', 'value'],
+  ['attempt', 'value'],
+] as const;
+const ACTION_INSERT = [
+  ['buildId', 'value'],
+  ['at', 'value'],
+  ['actor', 'value'],
+  ['action', 'value'],
+  ['componentId', 'value'],
+  ['accepted', 'value'],
+  ['reason', 'value'],
+] as const;
+
+async function persistBuild(tx: Tx, batch: MergedBatch): Promise<void> {
+  const s = batch.state;
+  const buildId = s.id;
+  const now = sqlDate(Date.now());
+  const scheduler: SchedulerFields = {
+    rng: s.rng,
+    halted: s.halted,
+    ready: s.ready,
+    parked: s.parked,
+    retryQueue: s.retryQueue,
+  };
+  const build = await tx.$queryRawUnsafe<Array<{ environmentId: string }>>(
+    'UPDATE "Build" SET "status" = ?, "seq" = ?, "startedAt" = ?, "finishedAt" = ?, "counts" = ?, "scheduler" = ? WHERE "id" = ? RETURNING "environmentId"',
+    s.status,
+    s.seq,
+    sqlDate(s.startedAt),
+    sqlDate(s.finishedAt),
+    JSON.stringify(s.counts),
+    JSON.stringify(scheduler),
+    buildId,
+  );
+  const environmentId = build[0]?.environmentId;
+  if (environmentId === undefined)
+    throw new StoreError('NOT_FOUND', `no build ${buildId}; nothing was saved`);
+
+  const updates: unknown[][] = [];
+  const attempts: unknown[][] = [];
+  for (const i of [...batch.changed].sort((a, b) => a - b)) {
+    const c = s.components[i];
+    if (!c) continue;
+    updates.push([
+      c.id,
+      c.state,
+      c.attempt,
+      c.triesLeft,
+      c.outputs,
+      c.error,
+      sqlDate(c.deadline),
+      sqlDate(c.retryAt),
+      c.cancelRequested,
+      c.approved,
+      savedComponent(c),
+      now,
+    ]);
+    for (const a of c.history) {
+      attempts.push([
+        buildId,
+        c.id,
+        a.attempt,
+        sqlDate(a.dispatchedAt),
+        sqlDate(a.finishedAt),
+        a.status,
+        a.error ?? null,
+      ]);
+    }
+  }
+  const updated = await updateRows(
+    tx,
+    'BuildComponent',
+    { buildId },
+    ['componentId'],
+    COMPONENT_UPDATE,
+    updates,
+  );
+  if (updated !== updates.length) {
+    throw new StoreError(
+      'NOT_FOUND',
+      `build ${buildId}: ${updates.length - updated} changed components are not stored`,
+    );
+  }
+  // History only grows and its entries become final: upsert the changed components' (short) histories.
+  await upsertRows(
+    tx,
+    'Attempt',
+    ATTEMPT_INSERT,
+    attempts,
+    ['buildId', 'componentId', 'attempt'],
+    ['finishedAt', 'status', 'error'],
+  );
+
+  const events = batch.events.map((e) => [
+    buildId,
+    e.seq,
+    sqlDate(e.at),
+    e.type,
+    e.componentId ?? null,
+    e.state ?? null,
+    e.message ?? null,
+    e.actor ?? null,
+    e.action ?? null,
+    e.attempt ?? null,
+  ]);
+  await insertRows(tx, 'BuildEvent', EVENT_INSERT, events);
+
+  if (batch.environment.length > 0) {
+    // The build's own view, then the environment's current state: the same commands, in order.
+    await applyEnvironment(tx, 'BuildEnvironmentRecord', { buildId }, batch.environment, (id, record) => [
+      buildId,
+      id,
+      record,
+    ]);
+    await applyEnvironment(tx, 'EnvironmentComponent', { environmentId }, batch.environment, (id, record) => [
+      environmentId,
+      id,
+      record,
+      now,
+    ]);
+  }
+
+  const actions = batch.actions.map((a) => [
+    buildId,
+    sqlDate(a.at),
+    a.actor,
+    a.action,
+    a.componentId ?? null,
+    a.accepted,
+    a.reason ?? null,
+  ]);
+  await insertRows(tx, 'OperatorAction', ACTION_INSERT, actions);
+}
+
+/**
+ * Applies environment commands to an ordered table keyed by (`fixed`, componentId): the
+ * removed ids are deleted, then the present ones upserted in order (see environment-changes.ts).
+ */
+async function applyEnvironment(
+  tx: Tx,
+  table: 'BuildEnvironmentRecord' | 'EnvironmentComponent',
+  fixed: Record<string, string>,
+  commands: EnvironmentCommand[],
+  insertRow: (id: string, record: ErnestRecord) => unknown[],
+): Promise<void> {
+  const writes = planEnvironmentWrites(commands);
+  await deleteRows(tx, table, fixed, 'componentId', writes.deletes);
+  const key = table === 'EnvironmentComponent' ? 'environmentId' : 'buildId';
+  await upsertRows(
+    tx,
+    table,
+    table === 'EnvironmentComponent' ? ENVIRONMENT_INSERT : BUILD_ENVIRONMENT_INSERT,
+    writes.upserts.map(([id, record]) => insertRow(id, record)),
+    [key, 'componentId'],
+    table === 'EnvironmentComponent' ? ['record', 'updatedAt'] : ['record'],
+  );
+}
