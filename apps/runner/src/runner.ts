@@ -24,7 +24,7 @@ import {
   STREAM,
 } from '@ordo/bus';
 import {
-  buildEventSchema,
+  buildEventBatchSchema,
   type ControlCommand,
   type ControlReply,
   controlCommandSchema,
@@ -106,7 +106,8 @@ interface PendingBatch {
 }
 
 interface Effects {
-  events: Array<{ buildId: string; event: BuildEvent }>;
+  /** per build, in seq order */
+  events: Map<string, BuildEvent[]>;
   dispatches: Array<{ build: LoadedBuild; command: DispatchCommand }>;
   cancels: Array<{ build: LoadedBuild; command: CancelCommand }>;
   timers: Array<{ buildId: string; command: TimerCommand }>;
@@ -136,6 +137,13 @@ export class Runner {
   private readonly readers: Promise<void>[] = [];
   /** empty prefix only: `type/provider` routes the exec streams already capture */
   private readonly routes = new Set<string>();
+  /**
+   * Pipelining: the effects (publishes, acks, replies) of the last persisted batch run while
+   * the next batch is stepped and persisted. `effects` is that chain; `olderEffects` the one
+   * before, awaited before a new batch starts, so at most two batches are outstanding.
+   */
+  private effects: Promise<void> = Promise.resolve();
+  private olderEffects: Promise<void> = Promise.resolve();
 
   constructor(options: RunnerOptions) {
     this.store = options.store;
@@ -173,6 +181,7 @@ export class Runner {
     await this.results?.stop();
     this.wake?.();
     await this.loop;
+    await this.effects;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await Promise.allSettled(this.readers);
@@ -239,7 +248,8 @@ export class Runner {
           status: delivery.kind,
           payload: delivery.data,
         },
-        ack: () => delivery.ack(),
+        // A lost ack only means a redelivery, which step() ignores as stale: no need to wait.
+        ack: async () => delivery.ackNow(),
         nak: () => delivery.nak(1_000),
       });
     }
@@ -293,10 +303,18 @@ export class Runner {
   }
 
   private async handle(batch: Input[]): Promise<void> {
+    await this.olderEffects;
     const now = this.now();
     const t0 = performance.now();
     const pending = new Map<string, PendingBatch>();
-    const effects: Effects = { events: [], dispatches: [], cancels: [], timers: [], acks: [], replies: [] };
+    const effects: Effects = {
+      events: new Map(),
+      dispatches: [],
+      cancels: [],
+      timers: [],
+      acks: [],
+      replies: [],
+    };
     const resumed: LoadedBuild[] = [];
     const naks: Array<() => void> = [];
     const failed: Array<(reply: ControlReply) => void> = [];
@@ -383,15 +401,26 @@ export class Runner {
     }
 
     const t1 = performance.now();
-    await this.carryOut(effects);
-    this.log.debug(
-      { inputs: batch.length, persistMs: Math.round(t1 - t0), effectsMs: Math.round(performance.now() - t1) },
-      'batch',
-    );
-    for (const build of resumed) await this.reconcile(build);
     for (const [id, entry] of pending) {
       if (FINISHED.has(entry.build.state.status) && !this.hasTimers(id)) this.builds.delete(id);
     }
+    const previous = this.effects;
+    this.olderEffects = previous;
+    this.effects = previous
+      .then(async () => {
+        const t2 = performance.now();
+        await this.carryOut(effects);
+        for (const build of resumed) await this.reconcile(build);
+        this.log.debug(
+          {
+            inputs: batch.length,
+            persistMs: Math.round(t1 - t0),
+            effectsMs: Math.round(performance.now() - t2),
+          },
+          'batch',
+        );
+      })
+      .catch((error) => this.log.error({ err: error }, 'carrying out a batch failed'));
   }
 
   /** Sorts a step's commands into what to persist and what to do after persisting. */
@@ -402,7 +431,11 @@ export class Runner {
       switch (command.kind) {
         case 'emit':
           entry.events.push(command.event);
-          effects.events.push({ buildId: state.id, event: command.event });
+          {
+            const list = effects.events.get(state.id);
+            if (list) list.push(command.event);
+            else effects.events.set(state.id, [command.event]);
+          }
           break;
         case 'dispatch':
           effects.dispatches.push({ build: entry.build, command });
@@ -422,7 +455,7 @@ export class Runner {
 
   private async carryOut(effects: Effects): Promise<void> {
     const work: Promise<unknown>[] = [];
-    for (const { buildId, event } of effects.events) work.push(this.publishEvent(buildId, event));
+    for (const [buildId, events] of effects.events) work.push(this.publishEvents(buildId, events));
     for (const { build, command } of effects.dispatches) work.push(this.dispatch(build, command));
     for (const { build, command } of effects.cancels) work.push(this.cancel(build, command));
     await Promise.all(work);
@@ -490,12 +523,21 @@ export class Runner {
     await this.publish(`cancel ${command.key}`, () => publishCancel(this.bus, message, meta, this.prefix));
   }
 
-  private publishEvent(buildId: string, event: BuildEvent): Promise<void> {
-    return this.publish(`event ${buildId}#${event.seq}`, () =>
-      this.bus.jsPublish(eventsSubject(buildId), buildEventSchema, event, {
-        msgId: `${buildId}:${event.seq}`,
-        expectStream: STREAM.events,
-      }),
+  /** Publishes events of one build (consecutive seqs) as one message, de-duplicated by range. */
+  private publishEvents(buildId: string, events: BuildEvent[]): Promise<void> {
+    const first = events[0]?.seq;
+    const last = events[events.length - 1]?.seq;
+    if (first === undefined) return Promise.resolve();
+    return this.publish(`events ${buildId}#${first}-${last}`, () =>
+      this.bus.jsPublish(
+        eventsSubject(buildId),
+        buildEventBatchSchema,
+        { events },
+        {
+          msgId: `${buildId}:${first}-${last}`,
+          expectStream: STREAM.events,
+        },
+      ),
     );
   }
 
@@ -536,7 +578,8 @@ export class Runner {
     try {
       const jsm = await this.bus.jetstreamManager();
       const last = await jsm.streams.getMessage(STREAM.events, { last_by_subj: eventsSubject(buildId) });
-      published = (last.json() as { seq?: number }).seq ?? 0;
+      const batch = last.json() as { events?: Array<{ seq?: number }> };
+      published = batch.events?.[batch.events.length - 1]?.seq ?? 0;
     } catch {
       published = 0; // nothing in the stream for this build
     }
@@ -545,7 +588,7 @@ export class Runner {
     for (;;) {
       const events = await this.store.builds.events(buildId, since, 1_000);
       if (events.length === 0) break;
-      for (const event of events) await this.publishEvent(buildId, event);
+      await this.publishEvents(buildId, events);
       since = events[events.length - 1]?.seq ?? since;
       if (since >= storedSeq) break;
     }

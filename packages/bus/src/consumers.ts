@@ -132,6 +132,11 @@ export interface DurableMessage<T, M = undefined> {
   msg: JsMsg;
   /** done: the server confirms, and never delivers it again (throws `ACK_FAILED`) */
   ack(): Promise<void>;
+  /**
+   * done, without waiting for the server's confirmation: for consumers whose processing is
+   * idempotent (a lost ack only means a redelivery that is recognised and ignored)
+   */
+  ackNow(): void;
   /** not done: deliver again, after `delayMs` if given */
   nak(delayMs?: number): void;
   /** still working: restarts the ack_wait timer */
@@ -243,6 +248,9 @@ function wrap<T, M>(msg: JsMsg, data: T, meta: M, headers: HeaderRecord): Durabl
     deliveryCount: msg.info.redeliveryCount,
     redelivered: msg.redelivered,
     msg,
+    ackNow() {
+      msg.ack();
+    },
     async ack() {
       try {
         await msg.ackAck();

@@ -45,3 +45,11 @@ export const logLineSchema = z.object({
   line: z.string(),
 });
 export type LogLine = z.infer<typeof logLineSchema>;
+
+/**
+ * What is published on `ordo.events.<build>`: the events of one runner batch, in `seq`
+ * order with no gaps. A viewer that sees `events[0].seq` above the last seq it holds + 1
+ * has missed something and reloads the snapshot.
+ */
+export const buildEventBatchSchema = z.object({ events: z.array(buildEventSchema).min(1) });
+export type BuildEventBatch = z.infer<typeof buildEventBatchSchema>;

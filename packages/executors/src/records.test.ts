@@ -22,6 +22,23 @@ const answer = (key: string, at = Date.now()): AnswerRecord => ({
 });
 
 describe('RecordStore', () => {
+  it('group-commits concurrent answers: each resolves once on disk, and few writes carry them all', async () => {
+    const file = join(dir, 'executors', 'g.jsonl');
+    const store = await RecordStore.open(file);
+    const writes: number[] = [];
+    const appendLines = (store as unknown as { flush: () => Promise<void> }).flush.bind(store);
+    (store as unknown as { flush: () => Promise<void> }).flush = () => {
+      writes.push(1);
+      return appendLines();
+    };
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(answer(`b1/c${i}/1`))));
+    await store.close();
+    expect(writes.length).toBeLessThanOrEqual(2); // the first write, then one for the other 49
+    const again = await RecordStore.open(file);
+    for (let i = 0; i < 50; i++) expect(again.get(`b1/c${i}/1`)?.kind).toBe('done');
+    await again.close();
+  });
+
   it('keeps answers across a reopen and skips a line a crash cut short', async () => {
     const file = join(dir, 'executors', 'x.jsonl');
     const store = await RecordStore.open(file);

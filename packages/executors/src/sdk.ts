@@ -687,13 +687,9 @@ class Lane {
       for (const msg of messages) safely(() => msg.nak(RETRY_PUBLISH_MS));
       return;
     }
-    for (const msg of messages) {
-      try {
-        await msg.ack();
-      } catch (err) {
-        this.host.logger.warn({ key: answer.key, err: (err as Error).message }, 'ack not confirmed');
-      }
-    }
+    // The answer is recorded and published: acknowledge without waiting for the server's
+    // confirmation. If the ack is lost the dispatch comes again and is answered from the record.
+    for (const msg of messages) safely(() => msg.ackNow());
   }
 }
 

@@ -10,7 +10,7 @@ export async function readPublishedSeqs(w: World, buildId: string): Promise<numb
   for (;;) {
     const msg = await consumer.next({ expires: 1_000 });
     if (!msg) break;
-    seqs.push((msg.json() as { seq: number }).seq);
+    for (const event of (msg.json() as { events: Array<{ seq: number }> }).events) seqs.push(event.seq);
   }
   return seqs;
 }
