@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { sharedFormats } from '../fixtures/paths';
+import { ernestExample } from '../fixtures/paths';
 
 test('a valid Ernest mapping is recognised with its component count', async ({ page }, testInfo) => {
   await page.goto('/');
-  await page.getByLabel('Graph file').setInputFiles(join(sharedFormats, 'ernest-mapping.example.json'));
+  await page.getByLabel('Graph file').setInputFiles(ernestExample);
   await expect(page.getByText('Valid ernest graph: 7 components, 9 edges.')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('valid.png') });
 });
