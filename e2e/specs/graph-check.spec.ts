@@ -2,14 +2,14 @@ import { expect, test } from '@playwright/test';
 import { ernestExample } from '../fixtures/paths';
 
 test('a valid Ernest mapping is recognised with its component count', async ({ page }, testInfo) => {
-  await page.goto('/');
+  await page.goto('/check');
   await page.getByLabel('Graph file').setInputFiles(ernestExample);
   await expect(page.getByText('Valid ernest graph: 7 components, 9 edges.')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('valid.png') });
 });
 
 test('a graph with a cycle and a dangling edge lists both problems', async ({ page }, testInfo) => {
-  await page.goto('/');
+  await page.goto('/check');
   const graph = {
     id: 'broken',
     edges: [
