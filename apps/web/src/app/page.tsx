@@ -1,14 +1,10 @@
-import { GraphCheck } from '@/features/graph-check/graph-check';
+import { GraphEditor } from '@/features/graph-editor/graph-editor';
 
-export default function HomePage() {
+export default function EditorPage() {
   return (
-    <main>
-      <h1>Ordo</h1>
-      <p className="lead">
-        Provision graphs of infrastructure components in dependency order. Paste or pick a graph (Ernest
-        mapping, gorch matrix or Ordo native JSON) to check it before it runs.
-      </p>
-      <GraphCheck />
+    <main className="ge-main">
+      <h1 className="ge-visually-hidden">Graph editor</h1>
+      <GraphEditor />
     </main>
   );
 }

@@ -37,6 +37,7 @@ import {
   type BusProvider,
   type Clock,
   type LogLinePort,
+  type OperatorActionPort,
   type StorePort,
   systemClock,
 } from './ports';
@@ -162,6 +163,13 @@ export class BuildService {
     const lines = await this.#store.logs.list(id, componentId, limit);
     if (lines.length === 0) await this.#assertExists(id);
     return lines;
+  }
+
+  /** Operator actions on the build, accepted or refused (who, what, when, why refused). */
+  async actions(id: string): Promise<readonly OperatorActionPort[]> {
+    const actions = await this.#store.builds.actions(id);
+    if (actions.length === 0) await this.#assertExists(id);
+    return actions;
   }
 
   /**

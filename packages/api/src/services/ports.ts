@@ -10,6 +10,7 @@ import type {
   CreateBuildRecord,
   EnvironmentSummary,
   GraphDefinition,
+  OperatorActionRecord,
   Store,
   StoredLogLine,
 } from '@ordo/store';
@@ -21,10 +22,11 @@ export type BuildSummaryPort = BuildSummary;
 export type LogLinePort = StoredLogLine;
 export type EnvironmentPort = EnvironmentSummary;
 export type GraphDefinitionPort = GraphDefinition;
+export type OperatorActionPort = OperatorActionRecord;
 
 /** The part of the store the services call. */
 export interface StorePort {
-  builds: Pick<Store['builds'], 'create' | 'snapshot' | 'list' | 'events'>;
+  builds: Pick<Store['builds'], 'create' | 'snapshot' | 'list' | 'events' | 'actions'>;
   logs: Pick<Store['logs'], 'list'>;
   environments: Pick<Store['environments'], 'current' | 'list'>;
   graphDefinitions: Pick<Store['graphDefinitions'], 'save' | 'latest' | 'get' | 'list'>;

@@ -139,6 +139,49 @@ describe('build router', () => {
     ]);
   });
 
+  it('actions lists what operators did, refused ones with the reason', async () => {
+    expect(await caller.build.actions({ id })).toEqual({ actions: [] });
+    const state = await h.store.builds.loadState(id);
+    if (!state) throw new Error('build not stored');
+    await h.store.builds.persist([
+      {
+        state,
+        changed: [],
+        events: [],
+        environment: [],
+        actions: [
+          {
+            at: 1_700_000_000_000,
+            actor: 'carol',
+            action: 'retry',
+            accepted: false,
+            reason: 'build is running',
+          },
+          { at: 1_700_000_001_000, actor: 'dave', action: 'cancel', componentId: 'net::t', accepted: true },
+        ],
+      },
+    ]);
+    expect((await caller.build.actions({ id })).actions).toEqual([
+      {
+        at: 1_700_000_000_000,
+        actor: 'carol',
+        action: 'retry',
+        componentId: null,
+        accepted: false,
+        reason: 'build is running',
+      },
+      {
+        at: 1_700_000_001_000,
+        actor: 'dave',
+        action: 'cancel',
+        componentId: 'net::t',
+        accepted: true,
+        reason: null,
+      },
+    ]);
+    expect((await rejection(caller.build.actions({ id: 'missing' }))).code).toBe('NOT_FOUND');
+  });
+
   it('retry, cancel, skip, approve ask the runner with the actor', async () => {
     expect(await caller.build.retry({ id })).toEqual({ ok: true });
     expect(await caller.build.cancel({ id, componentId: 'net::t' })).toEqual({ ok: true });

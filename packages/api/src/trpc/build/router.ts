@@ -1,4 +1,5 @@
 import { router } from '../trpc';
+import { actions } from './actions';
 import { approve } from './approve';
 import { cancel } from './cancel';
 import { create } from './create';
@@ -16,6 +17,7 @@ export const buildRouter = router({
   list,
   events,
   logs,
+  actions,
   retry,
   cancel,
   skip,

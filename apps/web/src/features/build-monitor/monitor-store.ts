@@ -1,0 +1,317 @@
+// Live state of one monitored build, kept OUT of React Flow's `nodes` (perf-notes.md): every
+// component has its own small zustand store that only its node, its edges in and the panel
+// subscribe to, so a state change re-renders one node instead of re-checking the whole graph.
+// The build-level store holds the header's status, the counts and the activity list.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type {
+  ActivityEntry,
+  AttemptView,
+  BuildEvent,
+  BuildView,
+  ComponentInfo,
+  ComponentView,
+  LiveStatus,
+} from './types';
+
+/** What changes about a component while a build runs. */
+export interface NodeLive {
+  state: string;
+  /** number of the latest dispatch, 0 = never dispatched */
+  attempt: number;
+  error: string | null;
+  /** the message of the last state change (`blocked: …`, `attempt 1 failed: …`, …) */
+  message: string | null;
+  awaitingApproval: boolean;
+  approved: boolean;
+  cancelRequested: boolean;
+  history: readonly AttemptView[];
+  outputs: Readonly<Record<string, unknown>>;
+}
+
+export interface BuildLive {
+  /** false until the first snapshot arrived */
+  loaded: boolean;
+  /** why the snapshot could not be loaded */
+  loadError: string | null;
+  id: string;
+  environment: string;
+  status: string;
+  policy: string;
+  simulate: boolean;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** seq of the last event applied */
+  seq: number;
+  /** components of the build (stable across reloads: the graph of a build never changes) */
+  components: readonly ComponentInfo[];
+  edges: readonly { source: string; destination: string }[];
+  /** components per state */
+  counts: Readonly<Record<string, number>>;
+  /** bumps whenever a component's state or attempts change (the timeline follows it) */
+  version: number;
+  /** operator actions, oldest first */
+  activity: readonly ActivityEntry[];
+  live: LiveStatus;
+}
+
+const EMPTY_NODE: NodeLive = {
+  state: 'waiting',
+  attempt: 0,
+  error: null,
+  message: null,
+  awaitingApproval: false,
+  approved: false,
+  cancelRequested: false,
+  history: [],
+  outputs: {},
+};
+
+function initialBuild(id: string): BuildLive {
+  return {
+    loaded: false,
+    loadError: null,
+    id,
+    environment: '',
+    status: 'pending',
+    policy: 'fail-fast',
+    simulate: false,
+    createdAt: 0,
+    startedAt: null,
+    finishedAt: null,
+    seq: 0,
+    components: [],
+    edges: [],
+    counts: {},
+    version: 0,
+    activity: [],
+    live: 'connecting',
+  };
+}
+
+const AWAITS_APPROVAL = / awaits approval$/;
+
+export class MonitorStore {
+  readonly build: StoreApi<BuildLive>;
+  private readonly nodes = new Map<string, StoreApi<NodeLive>>();
+
+  constructor(buildId: string) {
+    this.build = createStore<BuildLive>(() => initialBuild(buildId));
+  }
+
+  /** The store of one component (an empty one until the snapshot names it). */
+  node(id: string): StoreApi<NodeLive> {
+    let store = this.nodes.get(id);
+    if (!store) {
+      store = createStore<NodeLive>(() => EMPTY_NODE);
+      this.nodes.set(id, store);
+    }
+    return store;
+  }
+
+  nodeState(id: string): NodeLive {
+    return this.node(id).getState();
+  }
+
+  setLive(live: LiveStatus): void {
+    if (this.build.getState().live !== live) this.build.setState({ live });
+  }
+
+  setLoadError(message: string | null): void {
+    this.build.setState({ loadError: message });
+  }
+
+  /** Replaces what is shown with a snapshot; only components that differ are touched. */
+  applySnapshot(view: BuildView): void {
+    const counts: Record<string, number> = {};
+    let changed = false;
+    for (const c of view.components) {
+      counts[c.state] = (counts[c.state] ?? 0) + 1;
+      const store = this.node(c.id);
+      const next = nodeOf(c);
+      if (!sameNode(store.getState(), next)) {
+        store.setState(next, true);
+        changed = true;
+      }
+    }
+    const previous = this.build.getState();
+    const sameStructure =
+      previous.components.length === view.components.length &&
+      previous.edges.length === view.edges.length &&
+      previous.components.every((c, i) => c.id === view.components[i]?.id);
+    this.build.setState({
+      loaded: true,
+      loadError: null,
+      id: view.id,
+      environment: view.environment,
+      status: view.status,
+      policy: view.policy,
+      simulate: view.simulate,
+      createdAt: view.createdAt,
+      startedAt: view.startedAt,
+      finishedAt: view.finishedAt,
+      seq: view.seq,
+      counts,
+      ...(sameStructure
+        ? {}
+        : {
+            components: view.components.map(({ id, type, action, provider }) => ({
+              id,
+              type,
+              action,
+              provider,
+            })),
+            edges: view.edges.map(({ source, destination }) => ({ source, destination })),
+          }),
+      version: changed || !sameStructure ? previous.version + 1 : previous.version,
+    });
+  }
+
+  /** Adds operator actions found in the event history (duplicates by seq are dropped). */
+  addActivity(entries: readonly ActivityEntry[]): void {
+    if (entries.length === 0) return;
+    const known = new Map(this.build.getState().activity.map((a) => [a.seq, a]));
+    for (const entry of entries) known.set(entry.seq, entry);
+    this.build.setState({ activity: [...known.values()].sort((a, b) => a.seq - b.seq) });
+  }
+
+  /** Applies consecutive events (the sequencer guarantees the order). */
+  applyEvents(events: readonly BuildEvent[]): void {
+    const build = this.build.getState();
+    let counts: Record<string, number> | null = null;
+    let touched = false;
+    let { status, startedAt, finishedAt, seq } = build;
+    const activity: ActivityEntry[] = [];
+
+    for (const e of events) {
+      seq = e.seq;
+      switch (e.type) {
+        case 'build_state': {
+          if (!e.state) break;
+          status = e.state;
+          if (status === 'running') {
+            startedAt ??= e.at;
+            finishedAt = null;
+          } else if (status === 'completed' || status === 'errored' || status === 'cancelled') {
+            finishedAt = e.at;
+          }
+          break;
+        }
+        case 'component_state': {
+          if (!e.componentId || !e.state) break;
+          const store = this.node(e.componentId);
+          const prev = store.getState();
+          counts ??= { ...build.counts };
+          counts[prev.state] = (counts[prev.state] ?? 0) - 1;
+          counts[e.state] = (counts[e.state] ?? 0) + 1;
+          store.setState(nextOnState(prev, e), true);
+          touched = true;
+          break;
+        }
+        case 'log': {
+          if (e.componentId && e.message && AWAITS_APPROVAL.test(e.message)) {
+            this.node(e.componentId).setState({ awaitingApproval: true });
+          }
+          break;
+        }
+        case 'action': {
+          activity.push({
+            seq: e.seq,
+            at: e.at,
+            actor: e.actor ?? 'unknown',
+            action: e.action ?? 'action',
+            ...(e.componentId ? { componentId: e.componentId } : {}),
+          });
+          this.applyAction(e, build.components);
+          break;
+        }
+      }
+    }
+
+    this.build.setState({
+      status,
+      startedAt,
+      finishedAt,
+      seq,
+      ...(counts ? { counts } : {}),
+      ...(touched ? { version: build.version + 1 } : {}),
+      ...(activity.length > 0 ? { activity: [...build.activity, ...activity] } : {}),
+    });
+  }
+
+  private applyAction(e: BuildEvent, components: readonly ComponentInfo[]): void {
+    if (e.action === 'approve' && e.componentId) {
+      this.node(e.componentId).setState({ approved: true, awaitingApproval: false });
+    } else if (e.action === 'cancel') {
+      const ids = e.componentId ? [e.componentId] : components.map((c) => c.id);
+      for (const id of ids) {
+        const store = this.node(id);
+        if (store.getState().state === 'running') store.setState({ cancelRequested: true });
+      }
+    }
+  }
+}
+
+function nodeOf(c: ComponentView): NodeLive {
+  return {
+    state: c.state,
+    attempt: c.attempt,
+    error: c.error,
+    message: null,
+    awaitingApproval: c.awaitingApproval,
+    approved: c.approved,
+    cancelRequested: c.cancelRequested,
+    history: c.history,
+    outputs: c.outputs,
+  };
+}
+
+function sameNode(a: NodeLive, b: NodeLive): boolean {
+  return (
+    a.state === b.state &&
+    a.attempt === b.attempt &&
+    a.error === b.error &&
+    a.awaitingApproval === b.awaitingApproval &&
+    a.approved === b.approved &&
+    a.cancelRequested === b.cancelRequested &&
+    JSON.stringify(a.history) === JSON.stringify(b.history) &&
+    JSON.stringify(a.outputs) === JSON.stringify(b.outputs)
+  );
+}
+
+/** A component after a `component_state` event: state, attempts and error as the runner keeps them. */
+function nextOnState(prev: NodeLive, e: BuildEvent): NodeLive {
+  const state = e.state as string;
+  const attempt = e.attempt ?? prev.attempt;
+  const message = e.message ?? null;
+  let history = prev.history;
+  const last = history[history.length - 1];
+  if (state === 'running') {
+    if (!history.some((h) => h.attempt === attempt)) {
+      history = [...history, { attempt, dispatchedAt: e.at, status: 'running' }];
+    }
+  } else if (last && last.status === 'running' && last.attempt === attempt) {
+    const status =
+      state === 'waiting' || state === 'errored'
+        ? message === 'timeout' || message?.includes('failed: timeout')
+          ? 'timeout'
+          : 'errored'
+        : state;
+    const closed: AttemptView = { ...last, finishedAt: e.at, status };
+    if (state !== 'completed' && message) closed.error = message;
+    history = [...history.slice(0, -1), closed];
+  }
+  let error = prev.error;
+  if (state === 'errored' || state === 'cancelled') error = message ?? prev.error;
+  else if (state === 'waiting' && (message === null || message === 'build retried')) error = null;
+  return {
+    ...prev,
+    state,
+    attempt,
+    error,
+    message,
+    history,
+    awaitingApproval: false,
+    cancelRequested: false,
+  };
+}
