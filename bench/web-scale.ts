@@ -218,7 +218,7 @@ try {
     `1. open saved 10k graph → nodes measured + view fitted: median ${ms(readyMedian)} of ${RUNS} (${readies.map(ms).join(', ')}); target < ${ms(TARGET.readyMs)}: ${yes(readyMedian < TARGET.readyMs)}`,
   );
 
-  // --- 2. fresh ELK layout, main-thread responsiveness meanwhile --------------------------------
+  // --- 2. fresh auto-layout, main-thread responsiveness meanwhile --------------------------------
   if (page === undefined) throw new Error('no page');
   const layoutPage = page;
   await layoutPage.evaluate(() => {
@@ -273,7 +273,7 @@ try {
   );
   const failed = /failed/i.test(layout.notice);
   results.push(
-    `2. fresh ELK layout (Web Worker): ${failed ? `FAILED after ${ms(layout.applied)} (${layout.notice.replace(/×$/, '')})` : `${ms(layout.applied)} to applied positions, ${ms(layout.fitted)} to fitted`}; target < ${ms(TARGET.layoutMs)}: ${yes(!failed && layout.applied < TARGET.layoutMs)}; main thread meanwhile: ${layoutFps.toFixed(0)} fps, longest gap ${ms(maxGap)}, long tasks ${layout.longTasks.length} / ${ms(longTotal)}`,
+    `2. fresh auto-layout (Web Worker): ${failed ? `FAILED after ${ms(layout.applied)} (${layout.notice.replace(/×$/, '')})` : `${ms(layout.applied)} to applied positions, ${ms(layout.fitted)} to fitted`}; target < ${ms(TARGET.layoutMs)}: ${yes(!failed && layout.applied < TARGET.layoutMs)}; main thread meanwhile: ${layoutFps.toFixed(0)} fps, longest gap ${ms(maxGap)}, long tasks ${layout.longTasks.length} / ${ms(longTotal)}`,
   );
   await layoutPage.close();
 

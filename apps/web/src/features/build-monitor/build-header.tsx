@@ -6,7 +6,7 @@ import Link from 'next/link';
 import { useTRPC } from '@/trpc/client';
 import { errorReason } from './errors';
 import { formatDuration, formatTime } from './format';
-import { useBuildLive } from './monitor-context';
+import { useThrottledBuildLive } from './monitor-context';
 import { ProgressBar } from './progress-bar';
 import { buildActions } from './states';
 import { useNow } from './use-now';
@@ -21,17 +21,21 @@ const LIVE_LABEL: Record<string, string> = {
 
 export function BuildHeader({ onReload }: { onReload: () => void }) {
   const trpc = useTRPC();
-  const id = useBuildLive((b) => b.id);
-  const environment = useBuildLive((b) => b.environment);
-  const status = useBuildLive((b) => b.status);
-  const simulate = useBuildLive((b) => b.simulate);
-  const policy = useBuildLive((b) => b.policy);
-  const createdAt = useBuildLive((b) => b.createdAt);
-  const startedAt = useBuildLive((b) => b.startedAt);
-  const finishedAt = useBuildLive((b) => b.finishedAt);
-  const counts = useBuildLive((b) => b.counts);
-  const total = useBuildLive((b) => b.components.length);
-  const live = useBuildLive((b) => b.live);
+  // at most 10 renders a second, however fast the build's events arrive
+  const {
+    id,
+    environment,
+    status,
+    simulate,
+    policy,
+    createdAt,
+    startedAt,
+    finishedAt,
+    counts,
+    live,
+    components,
+  } = useThrottledBuildLive(100);
+  const total = components.length;
   const ticking = status === 'running' || status === 'cancelling' || status === 'pending';
   const now = useNow(ticking);
 

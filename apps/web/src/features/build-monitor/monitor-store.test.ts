@@ -104,3 +104,54 @@ describe('MonitorStore', () => {
     expect(m.build.getState().seq).toBe(9);
   });
 });
+
+describe('MonitorStore coalescing', () => {
+  it('applies queued batches once per frame: one build update, one per changed component', () => {
+    const frames: (() => void)[] = [];
+    const m = new MonitorStore('b1', (run) => {
+      frames.push(run);
+      return () => frames.splice(frames.indexOf(run), 1);
+    });
+    m.applySnapshot(snapshot());
+    const b = m.node('b').getState();
+    let buildUpdates = 0;
+    let aUpdates = 0;
+    m.build.subscribe(() => buildUpdates++);
+    m.node('a').subscribe(() => aUpdates++);
+    m.enqueueEvents([
+      { seq: 4, at: 10, type: 'component_state', componentId: 'a', state: 'running', attempt: 1 },
+    ]);
+    m.enqueueEvents([
+      { seq: 5, at: 20, type: 'component_state', componentId: 'a', state: 'completed', attempt: 1 },
+      { seq: 6, at: 21, type: 'build_state', state: 'completed' },
+    ]);
+    expect(frames).toHaveLength(1);
+    expect(m.nodeState('a').state).toBe('waiting');
+    expect(buildUpdates).toBe(0);
+    (frames[0] as () => void)();
+    expect(buildUpdates).toBe(1);
+    expect(aUpdates).toBe(1);
+    expect(m.node('b').getState()).toBe(b);
+    expect(m.nodeState('a').history).toEqual([
+      { attempt: 1, dispatchedAt: 10, finishedAt: 20, status: 'completed' },
+    ]);
+    const build = m.build.getState();
+    expect(build.seq).toBe(6);
+    expect(build.status).toBe('completed');
+    expect(build.counts).toEqual({ waiting: 1, completed: 1, running: 0 });
+  });
+
+  it('a snapshot applies what is queued first and cancels the scheduled frame', () => {
+    const frames: (() => void)[] = [];
+    const m = new MonitorStore('b1', (run) => {
+      frames.push(run);
+      return () => frames.splice(frames.indexOf(run), 1);
+    });
+    m.applySnapshot(snapshot());
+    m.enqueueEvents([{ seq: 4, at: 5, type: 'action', actor: 'ann', action: 'cancel' }]);
+    m.applySnapshot(snapshot({ seq: 9 }));
+    expect(frames).toHaveLength(0);
+    expect(m.build.getState().activity).toHaveLength(1);
+    expect(m.build.getState().seq).toBe(9);
+  });
+});

@@ -91,11 +91,41 @@ function initialBuild(id: string): BuildLive {
 
 const AWAITS_APPROVAL = / awaits approval$/;
 
+function nextFrame(run: () => void): () => void {
+  if (typeof requestAnimationFrame === 'function') {
+    // a hidden tab gets no frames: a timer makes sure the events are applied all the same
+    let done = false;
+    const once = () => {
+      if (done) return;
+      done = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      run();
+    };
+    const frame = requestAnimationFrame(once);
+    const timer = setTimeout(once, 250);
+    return () => {
+      done = true;
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }
+  const timer = setTimeout(run, 16);
+  return () => clearTimeout(timer);
+}
+
 export class MonitorStore {
   readonly build: StoreApi<BuildLive>;
   private readonly nodes = new Map<string, StoreApi<NodeLive>>();
+  /** events queued by `enqueueEvents`, applied by the next `flush` */
+  private pending: BuildEvent[] = [];
+  private cancelFlush: (() => void) | null = null;
 
-  constructor(buildId: string) {
+  /** `schedule` runs a callback later and returns its cancel (default: the next animation frame). */
+  constructor(
+    buildId: string,
+    private readonly schedule: (run: () => void) => () => void = nextFrame,
+  ) {
     this.build = createStore<BuildLive>(() => initialBuild(buildId));
   }
 
@@ -123,6 +153,8 @@ export class MonitorStore {
 
   /** Replaces what is shown with a snapshot; only components that differ are touched. */
   applySnapshot(view: BuildView): void {
+    // events queued before it were applied to what it replaces
+    this.flush();
     const counts: Record<string, number> = {};
     let changed = false;
     for (const c of view.components) {
@@ -175,13 +207,47 @@ export class MonitorStore {
     this.build.setState({ activity: [...known.values()].sort((a, b) => a.seq - b.seq) });
   }
 
-  /** Applies consecutive events (the sequencer guarantees the order). */
+  /**
+   * Queues consecutive events (the sequencer guarantees the order) and applies everything
+   * queued once per animation frame: one build-level update per frame, and one per component
+   * whose state changed, however many batches arrived meanwhile.
+   */
+  enqueueEvents(events: readonly BuildEvent[]): void {
+    if (events.length === 0) return;
+    for (const e of events) this.pending.push(e);
+    if (this.cancelFlush === null) this.cancelFlush = this.schedule(() => this.flush());
+  }
+
+  /** Applies the queued events now (also done before a snapshot replaces what is shown). */
+  flush(): void {
+    if (this.cancelFlush !== null) {
+      const cancel = this.cancelFlush;
+      this.cancelFlush = null;
+      cancel();
+    }
+    if (this.pending.length === 0) return;
+    const events = this.pending;
+    this.pending = [];
+    this.applyEvents(events);
+  }
+
+  /** Drops queued events and any scheduled flush (the page is going away). */
+  dispose(): void {
+    this.cancelFlush?.();
+    this.cancelFlush = null;
+    this.pending = [];
+  }
+
+  /** Applies consecutive events (the sequencer guarantees the order) at once. */
   applyEvents(events: readonly BuildEvent[]): void {
     const build = this.build.getState();
     let counts: Record<string, number> | null = null;
     let touched = false;
     let { status, startedAt, finishedAt, seq } = build;
     const activity: ActivityEntry[] = [];
+    /** the new state of every component changed by these events, written once at the end */
+    const changed = new Map<string, NodeLive>();
+    const get = (id: string): NodeLive => changed.get(id) ?? this.node(id).getState();
 
     for (const e of events) {
       seq = e.seq;
@@ -199,18 +265,18 @@ export class MonitorStore {
         }
         case 'component_state': {
           if (!e.componentId || !e.state) break;
-          const store = this.node(e.componentId);
-          const prev = store.getState();
+          const prev = get(e.componentId);
           counts ??= { ...build.counts };
           counts[prev.state] = (counts[prev.state] ?? 0) - 1;
           counts[e.state] = (counts[e.state] ?? 0) + 1;
-          store.setState(nextOnState(prev, e), true);
+          changed.set(e.componentId, nextOnState(prev, e));
           touched = true;
           break;
         }
         case 'log': {
           if (e.componentId && e.message && AWAITS_APPROVAL.test(e.message)) {
-            this.node(e.componentId).setState({ awaitingApproval: true });
+            const prev = get(e.componentId);
+            if (!prev.awaitingApproval) changed.set(e.componentId, { ...prev, awaitingApproval: true });
           }
           break;
         }
@@ -222,12 +288,21 @@ export class MonitorStore {
             action: e.action ?? 'action',
             ...(e.componentId ? { componentId: e.componentId } : {}),
           });
-          this.applyAction(e, build.components);
+          if (e.action === 'approve' && e.componentId) {
+            changed.set(e.componentId, { ...get(e.componentId), approved: true, awaitingApproval: false });
+          } else if (e.action === 'cancel') {
+            const ids = e.componentId ? [e.componentId] : build.components.map((c) => c.id);
+            for (const id of ids) {
+              const prev = get(id);
+              if (prev.state === 'running') changed.set(id, { ...prev, cancelRequested: true });
+            }
+          }
           break;
         }
       }
     }
 
+    for (const [id, next] of changed) this.node(id).setState(next, true);
     this.build.setState({
       status,
       startedAt,
@@ -237,18 +312,6 @@ export class MonitorStore {
       ...(touched ? { version: build.version + 1 } : {}),
       ...(activity.length > 0 ? { activity: [...build.activity, ...activity] } : {}),
     });
-  }
-
-  private applyAction(e: BuildEvent, components: readonly ComponentInfo[]): void {
-    if (e.action === 'approve' && e.componentId) {
-      this.node(e.componentId).setState({ approved: true, awaitingApproval: false });
-    } else if (e.action === 'cancel') {
-      const ids = e.componentId ? [e.componentId] : components.map((c) => c.id);
-      for (const id of ids) {
-        const store = this.node(id);
-        if (store.getState().state === 'running') store.setState({ cancelRequested: true });
-      }
-    }
   }
 }
 

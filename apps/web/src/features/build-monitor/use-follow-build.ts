@@ -47,7 +47,8 @@ export function useFollowBuild(store: MonitorStore, buildId: string): () => void
 
     const sequencer = new EventSequencer({
       apply: (events) => {
-        store.applyEvents(events);
+        // shown on the next animation frame, together with whatever else arrives until then
+        store.enqueueEvents(events);
         liveTo = events[events.length - 1]?.seq ?? liveTo;
       },
       gap: () => void load(),
@@ -134,6 +135,7 @@ export function useFollowBuild(store: MonitorStore, buildId: string): () => void
       disposed = true;
       stopEvents();
       stopStatus();
+      store.dispose();
     };
   }, [buildId, store, trpc, trpcClient, queryClient]);
 

@@ -77,12 +77,13 @@ function EditorShell() {
     if (nodes.length === 0) return;
     setLayoutBusy(true);
     try {
-      const positions = await layoutGraph(nodes, edges);
+      const { positions, note } = await layoutGraph(nodes, edges);
       if (store.getState().revision !== revision) {
         actions.setNotice({ kind: 'info', text: 'The graph changed during the layout: press Layout again.' });
         return;
       }
       actions.applyPositions(positions);
+      if (note) actions.setNotice({ kind: 'info', text: note });
       fitSoon();
     } catch (error) {
       actions.setNotice({ kind: 'error', text: `Layout failed: ${message(error)}` });
