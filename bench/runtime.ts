@@ -1,15 +1,34 @@
 // Ordo's end-to-end dispatch rate against raw NATS, measured in one run on one machine:
 //  - raw: NATS request/reply with 256 in flight, 5,000 requests, one responder (the ceiling);
 //  - Ordo: a 5,000-component wide graph (no edges) on the `nil` executor, from `created` to
-//    `completed`, with the runner persisting every state change to SQLite and publishing
-//    every event — what an operator's build really costs.
+//    `completed`, with the runner persisting every state change to SQLite (synchronous=FULL)
+//    and publishing every event — what an operator's build really costs.
 // Prints both rates and their ratio (target: Ordo ≥ 25% of raw). Run: pnpm bench:runtime
-import { mkdtemp, rm } from 'node:fs/promises';
+//
+// For reading the ratio, also printed (not part of it): raw request/reply one at a time, and
+// the JetStream traffic of one component alone — a dispatch published and acknowledged,
+// delivered, answered with a result published and acknowledged, delivered, both acked — with
+// no store and no scheduler: the most Ordo's protocol allows in this process. Each line also
+// gives the CPU time per item of this process and of nats-server.
+// BENCH_PROFILE=<file.cpuprofile> writes a CPU profile of the Ordo phase.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectBus, controlSubject, ensureStreams } from '@ordo/bus';
+import {
+  connectBus,
+  consumeDispatchesEach,
+  consumeResultsEach,
+  controlSubject,
+  ensureStreams,
+  eventsSubject,
+  publishDispatch,
+  publishResult,
+  RUNNER_RESULTS_DURABLE,
+  STREAM,
+} from '@ordo/bus';
 import { startNatsServer } from '@ordo/bus/testing';
-import { controlCommandSchema } from '@ordo/contracts';
+import { buildEventBatchSchema, controlCommandSchema } from '@ordo/contracts';
 import { parseGraph } from '@ordo/core';
 import { nilExecutor, runExecutors } from '@ordo/executors';
 import { NATIVE_PROVIDERS, Runner } from '@ordo/runner';
@@ -19,30 +38,67 @@ import pino from 'pino';
 
 const SIZE = 5_000;
 const IN_FLIGHT = 256;
+const ONE_AT_A_TIME = 2_000;
 
 const nats = await startNatsServer({ jetstream: true });
+
+interface Cpu {
+  node: number;
+  nats: number;
+}
+
+/** CPU time used so far (ms) by this process and by nats-server: where the time goes, beside the rates. */
+async function cpuNow(): Promise<Cpu> {
+  const { user, system } = process.cpuUsage();
+  let natsMs = Number.NaN;
+  try {
+    // utime + stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux)
+    const fields = (await readFile(`/proc/${nats.pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+    natsMs = (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    // not Linux: node only
+  }
+  return { node: (user + system) / 1000, nats: natsMs };
+}
+
+/** Runs `work` (`items` of it) and returns its rate, seconds and CPU per item. */
+async function measure(items: number, work: () => Promise<void>) {
+  const cpu = await cpuNow();
+  const start = performance.now();
+  await work();
+  const seconds = (performance.now() - start) / 1000;
+  const end = await cpuNow();
+  const per = (ms: number) => ((ms * 1000) / items).toFixed(0);
+  return {
+    rate: items / seconds,
+    line: `${(items / seconds).toFixed(0)} /s (${items} in ${seconds.toFixed(2)} s; CPU per item: node ${per(end.node - cpu.node)} µs, nats-server ${per(end.nats - cpu.nats)} µs)`,
+  };
+}
+
 const database = await createTestDatabase();
 const dataDir = await mkdtemp(join(tmpdir(), 'ordo-bench-'));
 const silent = pino({ level: 'silent' });
 const debug = pino({ level: process.env.BENCH_DEBUG ? 'debug' : 'silent' });
 const bus = await connectBus({ url: nats.url, name: 'bench', logger: silent });
 
-// 1. Raw NATS request/reply, 256 in flight.
+// 1. Raw NATS request/reply: 256 in flight (the ratio's base), then one at a time.
 const responder = bus.nc.subscribe('bench.echo', { callback: (_err, msg) => msg.respond(msg.data) });
 const payload = new TextEncoder().encode(JSON.stringify({ _component_id: 'x', _component: 'task', n: 1 }));
-let sent = 0;
-const rawStart = performance.now();
-await Promise.all(
-  Array.from({ length: IN_FLIGHT }, async () => {
-    while (sent < SIZE) {
-      sent++;
-      await bus.nc.request('bench.echo', payload, { timeout: 10_000 });
-    }
-  }),
-);
-const rawSeconds = (performance.now() - rawStart) / 1000;
+const raw = await measure(SIZE, async () => {
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      while (sent < SIZE) {
+        sent++;
+        await bus.nc.request('bench.echo', payload, { timeout: 10_000 });
+      }
+    }),
+  );
+});
+const serial = await measure(ONE_AT_A_TIME, async () => {
+  for (let i = 0; i < ONE_AT_A_TIME; i++) await bus.nc.request('bench.echo', payload, { timeout: 10_000 });
+});
 responder.unsubscribe();
-const rawRate = SIZE / rawSeconds;
 
 // 2. Ordo: runner + nil executor in this process, real store and JetStream.
 await ensureStreams(bus, { providers: ['sim', ...NATIVE_PROVIDERS] });
@@ -79,27 +135,98 @@ await store.builds.create({
   seed: 1,
   createdAt: new Date(),
 });
-const ordoStart = performance.now();
-bus.publish(controlSubject(id), controlCommandSchema, { kind: 'created' });
-let status = 'pending';
-while (status !== 'completed' && status !== 'errored') {
-  await new Promise((r) => setTimeout(r, 50));
-  status = (await store.builds.list({ limit: 5 })).find((b) => b.id === id)?.status ?? status;
+// The end is seen the way a viewer sees it: the build's `completed` event on ordo.events.<build>,
+// which the runner publishes only once the state change is committed to the store (checked
+// below). Polling the store instead (through Prisma, every 50 ms) cost this process more CPU
+// than the measurement is worth.
+const finished = new Promise<string>((resolve) => {
+  const sub = bus.subscribe(eventsSubject(id), buildEventBatchSchema);
+  void (async () => {
+    for await (const { data } of sub) {
+      const end = data.events.find(
+        (e) => e.type === 'build_state' && (e.state === 'completed' || e.state === 'errored'),
+      );
+      if (end?.state) {
+        sub.unsubscribe();
+        resolve(end.state);
+      }
+    }
+  })();
+});
+await bus.flush();
+const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
 }
-const ordoSeconds = (performance.now() - ordoStart) / 1000;
-if (status !== 'completed') throw new Error(`bench build ended ${status}`);
-const ordoRate = SIZE / ordoSeconds;
-
-console.log(
-  `raw NATS request/reply (${IN_FLIGHT} in flight): ${rawRate.toFixed(0)} /s (${SIZE} in ${rawSeconds.toFixed(2)} s)`,
-);
-console.log(
-  `Ordo, ${SIZE}-component wide graph, nil executor: ${ordoRate.toFixed(0)} components/s (${ordoSeconds.toFixed(2)} s)`,
-);
-console.log(`ratio Ordo/raw: ${((ordoRate / rawRate) * 100).toFixed(1)}% (target ≥ 25%)`);
-
+let ended = '';
+const ordo = await measure(SIZE, async () => {
+  bus.publish(controlSubject(id), controlCommandSchema, { kind: 'created' });
+  ended = await finished;
+});
+if (profiler && process.env.BENCH_PROFILE) {
+  const { profile } = await profiler.post('Profiler.stop');
+  await writeFile(process.env.BENCH_PROFILE, JSON.stringify(profile));
+  profiler.disconnect();
+}
+const status = (await store.builds.list({ limit: 5 })).find((b) => b.id === id)?.status;
+if (ended !== 'completed' || status !== 'completed') {
+  throw new Error(`bench build ended ${ended} (store: ${status})`);
+}
 await runner.stop();
 await executors.stop();
+
+// 3. The JetStream traffic of a component alone, through Ordo's bus, after Ordo's run (its
+// consumers removed, the results it left purged), on the same durables.
+const jsm = await bus.jetstreamManager();
+await jsm.consumers.delete(STREAM.dispatch, 'executor_nil');
+await jsm.consumers.delete(STREAM.results, RUNNER_RESULTS_DURABLE);
+await jsm.streams.purge(STREAM.results);
+let answered = 0;
+let allAnswered!: () => void;
+const done = new Promise<void>((resolve) => {
+  allAnswered = resolve;
+});
+const echo = await consumeDispatchesEach(
+  bus,
+  { provider: 'nil', ackWaitMs: 30_000, maxMessages: IN_FLIGHT },
+  (m) => {
+    const { build, component, attempt, deadline } = m.meta;
+    void publishResult(bus, 'done', { ...m.data }, { build, component, attempt, deadline }).then(() =>
+      m.ackNow(),
+    );
+  },
+);
+const collect = await consumeResultsEach(bus, { ackWaitMs: 30_000, maxMessages: IN_FLIGHT }, (r) => {
+  r.ackNow();
+  if (++answered === SIZE) allAnswered();
+});
+const deadline = Date.now() + 300_000;
+const protocol = await measure(SIZE, async () => {
+  await Promise.all(
+    changes.map((c) =>
+      publishDispatch(
+        bus,
+        { ...c, service: 'floor' },
+        { build: 'floor', component: c._component_id, attempt: 1, deadline },
+      ),
+    ),
+  );
+  await done;
+});
+await echo.stop();
+await collect.stop();
+
+const ratio = (rate: number) => `${((rate / raw.rate) * 100).toFixed(1)}%`;
+console.log(`raw NATS request/reply (${IN_FLIGHT} in flight): ${raw.line}`);
+console.log(`Ordo, ${SIZE}-component wide graph, nil executor: ${ordo.line.replace(' /s', ' components/s')}`);
+console.log(`ratio Ordo/raw: ${ratio(ordo.rate)} (target ≥ 25%)`);
+console.log(`  for reference: raw request/reply one at a time: ${serial.line}`);
+console.log(
+  `  for reference: JetStream traffic of a component alone (no store, no scheduler): ${protocol.line} — ${ratio(protocol.rate)} of raw`,
+);
+
 await bus.close();
 await store.close();
 await nats.stop();

@@ -1,11 +1,15 @@
 // The scheduler service: carries out core `step` decisions against the store and the bus.
 //
 // Everything that can change a build arrives as an input in one queue (executor results,
-// operator commands, timers, starts) and is handled in batches:
+// operator commands, timers, starts) and is handled in batches (when only a few inputs wait,
+// the loop waits a few ms for more: see `batchWindowMs`):
 //   1. step every input (pure, in memory);
 //   2. persist the whole batch in ONE store transaction (components, events, environment,
 //      operator actions) — the store is the truth;
-//   3. only then publish events, dispatch, cancel, arm timers, ack results and reply.
+//   3. only then arm timers, publish events, dispatch, cancel, ack results and reply (these
+//      effects run while the next batch is stepped and persisted).
+// Results are read through a callback, not an async iterator, and acked without waiting for the
+// server's confirmation; a result stepped disarms its attempt's deadline timer.
 // A crash between 2 and 3 loses nothing: on start the runner reloads unfinished builds,
 // re-sends in-flight dispatches with the same key (executors answer a repeated key from
 // their record), re-arms timers and re-publishes events the stream is missing.
@@ -13,8 +17,8 @@ import {
   ALL_CONTROL,
   type Bus,
   type BusSubscription,
-  consumeResults,
-  type DurableSubscription,
+  consumeResultsEach,
+  type DurableConsumer,
   ensureExecRoutes,
   eventsSubject,
   parseControlSubject,
@@ -51,6 +55,9 @@ import type { Logger } from 'pino';
 /** Providers of the built-in executors other than `sim`: they run for real even in a simulated build. */
 export const NATIVE_PROVIDERS = ['nil', 'sleep', 'shell', 'http'] as const;
 
+/** Events per message on `ordo.events.<build>` (as many as a re-publish after a restart reads at once). */
+const EVENTS_PER_MESSAGE = 1_000;
+
 /** Build statuses after which nothing happens until an operator acts. */
 const FINISHED = new Set(['completed', 'errored', 'cancelled']);
 
@@ -69,6 +76,14 @@ export interface RunnerOptions {
   resultAckWaitMs?: number;
   /** largest number of inputs handled in one batch (one store transaction) */
   maxBatch?: number;
+  /**
+   * Batching window: when fewer than `batchTarget` inputs wait, the runner waits up to this
+   * long (ms) for more before it handles them, so that results arriving a few at a time share
+   * one transaction instead of paying one each. 0: handle at once. Default 4.
+   */
+  batchWindowMs?: number;
+  /** inputs that end the batching window early (default 256) */
+  batchTarget?: number;
 }
 
 interface LoadedBuild {
@@ -81,10 +96,11 @@ type Input =
       kind: 'event';
       buildId: string;
       event: SchedulerEvent;
-      /** JetStream ack of the result that produced this event (after persisting) */
-      ack?: () => Promise<void>;
-      /** when persisting failed: let JetStream redeliver */
-      nak?: () => void;
+      /**
+       * the result that produced this event: acked once persisted, nak'ed (redelivered) when
+       * persisting failed
+       */
+      delivery?: ResultDelivery;
       /** operator commands: the answer to send once persisted */
       reply?: (reply: ControlReply) => void;
     }
@@ -111,7 +127,13 @@ interface Effects {
   dispatches: Array<{ build: LoadedBuild; command: DispatchCommand }>;
   cancels: Array<{ build: LoadedBuild; command: CancelCommand }>;
   timers: Array<{ buildId: string; command: TimerCommand }>;
-  acks: Array<() => Promise<void>>;
+  /**
+   * timers made useless by a result: once a result for an attempt is stepped, that attempt's
+   * `timeout` and `cancel_grace` can only be stale (step would log and ignore them)
+   */
+  disarms: Array<{ buildId: string; componentId: string; attempt: number }>;
+  /** results to acknowledge */
+  acks: ResultDelivery[];
   replies: Array<() => void>;
 }
 
@@ -125,14 +147,18 @@ export class Runner {
   private readonly now: () => number;
   private readonly resultAckWaitMs: number;
   private readonly maxBatch: number;
+  private readonly batchWindowMs: number;
+  private readonly batchTarget: number;
 
   private readonly builds = new Map<string, LoadedBuild>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private inbox: Input[] = [];
   private wake: (() => void) | undefined;
+  /** ends the batching window early (set while the loop waits in it) */
+  private filled: (() => void) | undefined;
   private stopped = false;
   private loop: Promise<void> | undefined;
-  private results: DurableSubscription<ResultDelivery> | undefined;
+  private results: DurableConsumer | undefined;
   private control: BusSubscription<ControlCommand> | undefined;
   private readonly readers: Promise<void>[] = [];
   /** empty prefix only: `type/provider` routes the exec streams already capture */
@@ -155,6 +181,8 @@ export class Runner {
     this.now = options.clock ?? Date.now;
     this.resultAckWaitMs = options.resultAckWaitMs ?? 30_000;
     this.maxBatch = options.maxBatch ?? 2_000;
+    this.batchWindowMs = Math.max(0, options.batchWindowMs ?? 4);
+    this.batchTarget = Math.max(1, Math.min(options.batchTarget ?? 256, this.maxBatch));
   }
 
   /** Reloads unfinished builds, then follows results and operator commands. */
@@ -166,12 +194,37 @@ export class Runner {
 
     this.control = this.bus.subscribe(ALL_CONTROL, controlCommandSchema, { queue: 'ordo-runner' });
     this.readers.push(this.readControl(this.control));
-    this.results = await consumeResults(this.bus, {
-      prefix: this.prefix,
-      ackWaitMs: this.resultAckWaitMs,
-      maxMessages: 256,
-    });
-    this.readers.push(this.readResults(this.results));
+    this.results = await this.consumeResults();
+    this.readers.push(this.watchResults(this.results));
+  }
+
+  private consumeResults(): Promise<DurableConsumer> {
+    return consumeResultsEach(
+      this.bus,
+      { prefix: this.prefix, ackWaitMs: this.resultAckWaitMs, maxMessages: 256 },
+      (delivery) => this.onResult(delivery),
+    );
+  }
+
+  /** Binds the results consumer again should it end on its own (e.g. deleted). */
+  private async watchResults(first: DurableConsumer): Promise<void> {
+    let consumer: DurableConsumer | undefined = first;
+    let backoff = 250;
+    while (!this.stopped) {
+      try {
+        consumer ??= await this.consumeResults();
+        this.results = consumer;
+        const reason = await consumer.ended();
+        if (this.stopped || this.bus.isClosed()) return;
+        this.log.error({ err: reason }, 'the results consumer ended; binding again');
+      } catch (error) {
+        if (this.stopped || this.bus.isClosed()) return;
+        this.log.error({ err: error }, 'cannot bind the results consumer; trying again');
+      }
+      consumer = undefined;
+      await new Promise((r) => setTimeout(r, backoff));
+      backoff = Math.min(backoff * 2, 5_000);
+    }
   }
 
   /** Stops reading, lets the current batch finish, clears timers. */
@@ -180,6 +233,7 @@ export class Runner {
     this.control?.unsubscribe();
     await this.results?.stop();
     this.wake?.();
+    this.filled?.();
     await this.loop;
     await this.effects;
     for (const timer of this.timers.values()) clearTimeout(timer);
@@ -197,6 +251,23 @@ export class Runner {
     const wake = this.wake;
     this.wake = undefined;
     wake?.();
+    if (this.filled && this.inbox.length >= this.batchTarget) this.filled();
+  }
+
+  /** The batching window: waits until `batchTarget` inputs are in, `batchWindowMs` passed, or stop. */
+  private gather(): Promise<void> {
+    if (this.batchWindowMs === 0 || this.inbox.length >= this.batchTarget || this.stopped) {
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.filled = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, this.batchWindowMs);
+      this.filled = done;
+    });
   }
 
   private async readControl(subscription: BusSubscription<ControlCommand>): Promise<void> {
@@ -235,24 +306,20 @@ export class Runner {
     }
   }
 
-  private async readResults(subscription: DurableSubscription<ResultDelivery>): Promise<void> {
-    for await (const delivery of subscription) {
-      const { meta } = delivery;
-      this.push({
-        kind: 'event',
-        buildId: meta.build,
-        event: {
-          kind: 'result',
-          componentId: meta.component,
-          attempt: meta.attempt,
-          status: delivery.kind,
-          payload: delivery.data,
-        },
-        // A lost ack only means a redelivery, which step() ignores as stale: no need to wait.
-        ack: async () => delivery.ackNow(),
-        nak: () => delivery.nak(1_000),
-      });
-    }
+  private onResult(delivery: ResultDelivery): void {
+    const { meta } = delivery;
+    this.push({
+      kind: 'event',
+      buildId: meta.build,
+      event: {
+        kind: 'result',
+        componentId: meta.component,
+        attempt: meta.attempt,
+        status: delivery.kind,
+        payload: delivery.data,
+      },
+      delivery,
+    });
   }
 
   private async run(): Promise<void> {
@@ -264,6 +331,7 @@ export class Runner {
         });
         continue;
       }
+      await this.gather();
       const batch = this.inbox.splice(0, this.maxBatch);
       try {
         await this.handle(batch);
@@ -312,18 +380,19 @@ export class Runner {
       dispatches: [],
       cancels: [],
       timers: [],
+      disarms: [],
       acks: [],
       replies: [],
     };
     const resumed: LoadedBuild[] = [];
-    const naks: Array<() => void> = [];
+    const naks: ResultDelivery[] = [];
     const failed: Array<(reply: ControlReply) => void> = [];
 
     for (const input of batch) {
       const build = await this.load(input.buildId);
       if (!build) {
         this.log.warn({ build: input.buildId, input: input.kind }, 'input for an unknown build ignored');
-        if (input.kind === 'event' && input.ack) effects.acks.push(input.ack);
+        if (input.kind === 'event' && input.delivery) effects.acks.push(input.delivery);
         const reply = input.reply;
         if (reply)
           effects.replies.push(() =>
@@ -374,11 +443,20 @@ export class Runner {
         }
       } else {
         this.apply(entry, event, result.commands, effects);
+        if (event.kind === 'result') {
+          effects.disarms.push({
+            buildId: input.buildId,
+            componentId: event.componentId,
+            attempt: event.attempt,
+          });
+        }
         const reply = input.reply;
         if (reply) effects.replies.push(() => reply({ ok: true }));
       }
-      if (input.ack) effects.acks.push(input.ack);
-      if (input.nak) naks.push(input.nak);
+      if (input.delivery) {
+        effects.acks.push(input.delivery);
+        naks.push(input.delivery);
+      }
     }
 
     try {
@@ -394,13 +472,17 @@ export class Runner {
     } catch (error) {
       // The in-memory states ran ahead of the store: forget them and let the inputs come again.
       for (const id of pending.keys()) this.builds.delete(id);
-      for (const nak of naks) nak();
+      for (const delivery of naks) safely(() => delivery.nak(1_000));
       for (const reply of failed)
         reply({ ok: false, code: 'invalid', reason: 'the store refused the change; try again' });
       throw error;
     }
 
     const t1 = performance.now();
+    for (const { buildId, componentId, attempt } of effects.disarms) {
+      this.disarm(buildId, 'timeout', componentId, attempt);
+      this.disarm(buildId, 'cancel_grace', componentId, attempt);
+    }
     for (const [id, entry] of pending) {
       if (FINISHED.has(entry.build.state.status) && !this.hasTimers(id)) this.builds.delete(id);
     }
@@ -454,15 +536,22 @@ export class Runner {
   }
 
   private async carryOut(effects: Effects): Promise<void> {
+    // Timers first: a dispatch's deadline timer is armed before its result can come back (the
+    // result then disarms it).
+    for (const { buildId, command } of effects.timers) this.arm(buildId, command);
     const work: Promise<unknown>[] = [];
     for (const [buildId, events] of effects.events) work.push(this.publishEvents(buildId, events));
     for (const { build, command } of effects.dispatches) work.push(this.dispatch(build, command));
     for (const { build, command } of effects.cancels) work.push(this.cancel(build, command));
     await Promise.all(work);
-    for (const { buildId, command } of effects.timers) this.arm(buildId, command);
-    await Promise.all(
-      effects.acks.map((ack) => ack().catch((error) => this.log.warn({ err: error }, 'result ack failed'))),
-    );
+    // A lost ack only means a redelivery, which step() ignores as stale: no need to wait.
+    for (const delivery of effects.acks) {
+      try {
+        delivery.ackNow();
+      } catch (error) {
+        this.log.warn({ err: error }, 'result ack failed');
+      }
+    }
     for (const reply of effects.replies) reply();
   }
 
@@ -493,7 +582,11 @@ export class Runner {
 
   private async dispatch(build: LoadedBuild, command: DispatchCommand): Promise<void> {
     const provider = this.routeProvider(build, command.provider);
-    const payload: Record<string, unknown> = { ...command.payload, _provider: provider };
+    // core's payload names the provider already; a copy only when routed elsewhere (to `sim`)
+    const payload: Record<string, unknown> =
+      provider === command.provider && command.payload._provider === provider
+        ? command.payload
+        : { ...command.payload, _provider: provider };
     if (provider !== command.provider) payload._simulated_provider = command.provider;
     const meta = {
       build: build.state.id,
@@ -523,8 +616,20 @@ export class Runner {
     await this.publish(`cancel ${command.key}`, () => publishCancel(this.bus, message, meta, this.prefix));
   }
 
-  /** Publishes events of one build (consecutive seqs) as one message, de-duplicated by range. */
-  private publishEvents(buildId: string, events: BuildEvent[]): Promise<void> {
+  /**
+   * Publishes events of one build (consecutive seqs), at most EVENTS_PER_MESSAGE per message
+   * (a batch that starts a large build emits one event per component: one message would pass
+   * the server's payload limit), each de-duplicated by its range. One after the other, so that
+   * the stream never holds a later range without the earlier (a re-publish after a restart
+   * starts after the last one stored).
+   */
+  private async publishEvents(buildId: string, events: BuildEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += EVENTS_PER_MESSAGE) {
+      await this.publishEventMessage(buildId, events.slice(i, i + EVENTS_PER_MESSAGE));
+    }
+  }
+
+  private publishEventMessage(buildId: string, events: BuildEvent[]): Promise<void> {
     const first = events[0]?.seq;
     const last = events[events.length - 1]?.seq;
     if (first === undefined) return Promise.resolve();
@@ -543,7 +648,20 @@ export class Runner {
 
   private timerKey(buildId: string, command: TimerCommand): string {
     const { event } = command;
-    return `${buildId}\u0000${event.kind}\u0000${event.componentId}\u0000${event.attempt}`;
+    return timerKey(buildId, event.kind, event.componentId, event.attempt);
+  }
+
+  private disarm(
+    buildId: string,
+    kind: TimerCommand['event']['kind'],
+    componentId: string,
+    attempt: number,
+  ): void {
+    const key = timerKey(buildId, kind, componentId, attempt);
+    const timer = this.timers.get(key);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.timers.delete(key);
   }
 
   private arm(buildId: string, command: TimerCommand): void {
@@ -567,9 +685,10 @@ export class Runner {
   /** After a restart: re-send in-flight dispatches, re-arm timers, re-publish missing events. */
   private async reconcile(build: LoadedBuild): Promise<void> {
     const { state } = build;
+    // timers before the dispatches, as in carryOut: a result that comes back disarms its deadline
+    for (const command of pendingTimers(state)) this.arm(state.id, command);
     await this.republishEvents(state.id, state.seq);
     await Promise.all(inFlightDispatches(state).map((command) => this.dispatch(build, command)));
-    for (const command of pendingTimers(state)) this.arm(state.id, command);
     this.log.info({ build: state.id, status: state.status, seq: state.seq }, 'build resumed');
   }
 
@@ -593,5 +712,17 @@ export class Runner {
       if (since >= storedSeq) break;
     }
     this.log.info({ build: buildId, from: published + 1, to: storedSeq }, 're-published events');
+  }
+}
+
+function timerKey(buildId: string, kind: string, componentId: string, attempt: number): string {
+  return `${buildId}\u0000${kind}\u0000${componentId}\u0000${attempt}`;
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // the connection is gone: JetStream redelivers after ack_wait
   }
 }

@@ -11,9 +11,10 @@ import {
   type Subscription,
 } from 'nats';
 import type { z } from 'zod';
-import { decodeMessage, encodeJson, type HeaderRecord, toMsgHdrs } from './codec';
+import { decodeMessage, encodeJson, type HeaderRecord, msgHdrsOf, toMsgHdrs } from './codec';
 import { BusError } from './errors';
 import { type BusLogger, defaultLogger } from './logger';
+import { PubAcks } from './puback';
 
 export interface BusOptions {
   /** `nats://host:port`, several separated by commas, or a list (`NATS_URL`) */
@@ -93,6 +94,11 @@ export interface Bus {
     value: z.input<S>,
     opts?: JsPublishOptions,
   ): Promise<PubAck>;
+  /**
+   * `jsPublish` of a body already encoded — and validated — by the caller (the exec protocol's
+   * own encoders, exec.ts); throws `PUBLISH_FAILED`
+   */
+  jsPublishEncoded(subject: string, data: Uint8Array, opts?: JsPublishOptions): Promise<PubAck>;
   subscribe<S extends z.ZodType, M = undefined>(
     subject: string,
     schema: S,
@@ -166,6 +172,7 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
 
 class NatsBus implements Bus {
   private js: JetStreamClient | undefined;
+  private acks: PubAcks | undefined;
   private jsm: Promise<JetStreamManager> | undefined;
   private readonly closedPromise: Promise<void>;
 
@@ -221,21 +228,31 @@ class NatsBus implements Bus {
     this.nc.publish(subject, data, { headers: toMsgHdrs(opts.headers), reply: opts.reply });
   }
 
-  async jsPublish<S extends z.ZodType>(
+  jsPublish<S extends z.ZodType>(
     subject: string,
     schema: S,
     value: z.input<S>,
     opts: JsPublishOptions = {},
   ): Promise<PubAck> {
-    const data = encodeJson(schema, value, subject);
+    let data: Uint8Array;
     try {
-      return await this.jetstream().publish(subject, data, {
-        headers: toMsgHdrs(opts.headers),
-        ...(opts.msgId ? { msgID: opts.msgId } : {}),
-        ...(opts.expectStream ? { expect: { streamName: opts.expectStream } } : {}),
-        timeout: opts.timeoutMs ?? this.timeoutMs,
-      });
+      data = encodeJson(schema, value, subject);
     } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.jsPublishEncoded(subject, data, opts);
+  }
+
+  async jsPublishEncoded(subject: string, data: Uint8Array, opts: JsPublishOptions = {}): Promise<PubAck> {
+    try {
+      const entries: Array<[string, string]> = opts.headers ? Object.entries(opts.headers) : [];
+      if (opts.msgId) entries.push(['Nats-Msg-Id', opts.msgId]);
+      if (opts.expectStream) entries.push(['Nats-Expected-Stream', opts.expectStream]);
+      const hdrs = entries.length > 0 ? msgHdrsOf(entries) : undefined;
+      this.acks ??= new PubAcks(this.nc);
+      return await this.acks.publish(subject, data, hdrs, opts.timeoutMs ?? this.timeoutMs);
+    } catch (err) {
+      if (err instanceof BusError) throw err;
       throw new BusError('PUBLISH_FAILED', `JetStream did not store ${subject}: ${(err as Error).message}`, {
         cause: err,
       });

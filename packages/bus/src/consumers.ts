@@ -188,6 +188,74 @@ export async function consumeDurable<S extends z.ZodType, M = undefined>(
   );
 }
 
+/** A durable consumer read through a callback (`consumeDurableEach`). */
+export interface DurableConsumer {
+  readonly stream: string;
+  readonly durable: string;
+  /** messages that failed validation (logged and terminated) */
+  readonly skipped: number;
+  /** stops pulling; unacked messages go to other processes after ack_wait */
+  stop(): Promise<void>;
+  /**
+   * Resolves when the consumer ended: after `stop()` (undefined), or on its own with the reason
+   * (e.g. the consumer was deleted) — then bind again.
+   */
+  ended(): Promise<Error | undefined>;
+}
+
+/**
+ * `consumeDurable` without the async iteration: each validated message is handed to
+ * `onMessage` as it arrives (the iterator's queue, promises and generator hops cost more than
+ * decoding the message on the hot path). `onMessage` must not throw (a throw is logged); it
+ * acks, naks or holds the message as the iterator's reader would. Invalid messages are logged
+ * and terminated.
+ */
+export async function consumeDurableEach<S extends z.ZodType, M = undefined>(
+  bus: Bus,
+  opts: ConsumeDurableOptions<S, M>,
+  onMessage: (message: DurableMessage<z.output<S>, M>) => void,
+): Promise<DurableConsumer> {
+  await ensureDurableConsumer(bus, opts);
+  const consumer = await bus.jetstream().consumers.get(opts.stream, opts.durable);
+  const schema = opts.schema as z.ZodType<z.output<S>>;
+  let skipped = 0;
+  const messages = await consumer.consume({
+    max_messages: opts.maxMessages ?? 1,
+    callback: (msg) => {
+      const decoded = decodeMessage(msg, schema, opts.meta);
+      if (!decoded.ok) {
+        skipped += 1;
+        bus.logger.warn(
+          { durable: opts.durable, subject: msg.subject, seq: msg.seq, error: decoded.error },
+          'terminated an invalid message',
+        );
+        msg.term();
+        return;
+      }
+      try {
+        onMessage(new Delivery(msg, decoded.data, decoded.meta as M, decoded.headers));
+      } catch (err) {
+        bus.logger.error(
+          { durable: opts.durable, subject: msg.subject, err: (err as Error).message },
+          'message handler failed',
+        );
+      }
+    },
+  });
+  void logConsumerStatus(bus, messages, opts.durable);
+  return {
+    stream: opts.stream,
+    durable: opts.durable,
+    get skipped() {
+      return skipped;
+    },
+    stop: async () => {
+      messages.stop();
+    },
+    ended: () => messages.closed().then((err) => err ?? undefined),
+  };
+}
+
 async function logConsumerStatus(bus: Bus, messages: ConsumerMessages, durable: string): Promise<void> {
   try {
     for await (const s of await messages.status()) {
@@ -239,33 +307,56 @@ class DurableIterator<T, M> implements DurableSubscription<DurableMessage<T, M>>
 }
 
 function wrap<T, M>(msg: JsMsg, data: T, meta: M, headers: HeaderRecord): DurableMessage<T, M> {
-  return {
-    data,
-    meta,
-    headers,
-    subject: msg.subject,
-    seq: msg.seq,
-    deliveryCount: msg.info.redeliveryCount,
-    redelivered: msg.redelivered,
-    msg,
-    ackNow() {
-      msg.ack();
-    },
-    async ack() {
-      try {
-        await msg.ackAck();
-      } catch (err) {
-        throw new BusError(
-          'ACK_FAILED',
-          `ack of ${msg.subject} #${msg.seq} not confirmed: ${(err as Error).message}`,
-          {
-            cause: err,
-          },
-        );
-      }
-    },
-    nak: (delayMs?: number) => msg.nak(delayMs),
-    working: () => msg.working(),
-    term: () => msg.term(),
-  };
+  return new Delivery(msg, data, meta, headers);
+}
+
+/** A delivery; its methods live on the prototype (no closures per message on the hot path). */
+class Delivery<T, M> implements DurableMessage<T, M> {
+  readonly subject: string;
+  readonly seq: number;
+  readonly deliveryCount: number;
+  readonly redelivered: boolean;
+
+  constructor(
+    readonly msg: JsMsg,
+    readonly data: T,
+    readonly meta: M,
+    readonly headers: HeaderRecord,
+  ) {
+    this.subject = msg.subject;
+    this.seq = msg.seq;
+    this.deliveryCount = msg.info.redeliveryCount;
+    this.redelivered = msg.redelivered;
+  }
+
+  ackNow(): void {
+    this.msg.ack();
+  }
+
+  async ack(): Promise<void> {
+    const msg = this.msg;
+    try {
+      await msg.ackAck();
+    } catch (err) {
+      throw new BusError(
+        'ACK_FAILED',
+        `ack of ${msg.subject} #${msg.seq} not confirmed: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+  }
+
+  nak(delayMs?: number): void {
+    this.msg.nak(delayMs);
+  }
+
+  working(): void {
+    this.msg.working();
+  }
+
+  term(): void {
+    this.msg.term();
+  }
 }

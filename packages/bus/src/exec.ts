@@ -9,12 +9,20 @@ import {
   type ExecMeta,
   execHeaders,
   execHeadersSchema,
+  isResultMessage,
   type ResultMessage,
   resultMessageSchema,
 } from '@ordo/contracts';
 import type { PubAck } from 'nats';
+import { encodeJson } from './codec';
 import type { Bus } from './connection';
-import { consumeDurable, type DurableMessage, type DurableSubscription } from './consumers';
+import {
+  consumeDurable,
+  consumeDurableEach,
+  type DurableConsumer,
+  type DurableMessage,
+  type DurableSubscription,
+} from './consumers';
 import { STREAM } from './streams';
 import {
   cancelSubject,
@@ -58,6 +66,35 @@ export function publishResult(
   });
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * `publishResult` of a body the caller has serialised already: `text` must be
+ * `JSON.stringify(message)` (an executor records the same text). The message is checked as
+ * `publishResult` checks it.
+ */
+export function publishResultText(
+  bus: Bus,
+  kind: ResultKind,
+  message: ResultMessage,
+  text: string,
+  meta: Omit<ExecMeta, 'key'>,
+  prefix: string = DEFAULT_EXEC_PREFIX,
+): Promise<PubAck> {
+  let subject: string;
+  try {
+    subject = resultSubject(routeOf(message), kind, prefix);
+    // the schema decides (and words the error) when the fast check says no
+    if (!isResultMessage(message)) encodeJson(resultMessageSchema, message, subject);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+  return bus.jsPublishEncoded(subject, encoder.encode(text), {
+    headers: execHeaders(meta),
+    expectStream: STREAM.results,
+  });
+}
+
 /** Publishes a cancel on `….cancel` (stored in ORDO_RESULTS, delivered to executors by core NATS). */
 export function publishCancel(
   bus: Bus,
@@ -93,11 +130,15 @@ export function consumeDispatches(
   bus: Bus,
   opts: DispatchConsumerOptions,
 ): Promise<DurableSubscription<DurableMessage<DispatchMessage, ExecMeta>>> {
+  return consumeDurable(bus, dispatchConsumerOptions(opts));
+}
+
+function dispatchConsumerOptions(opts: DispatchConsumerOptions) {
   const filter = { provider: opts.provider, type: opts.type, action: opts.action };
   const durable =
     opts.durable ??
     ['executor', opts.provider, opts.type, opts.action].filter((x) => x !== undefined).join('_');
-  return consumeDurable(bus, {
+  return {
     stream: STREAM.dispatch,
     durable,
     filterSubject: execFilter(filter, 'dispatch', opts.prefix ?? DEFAULT_EXEC_PREFIX),
@@ -108,7 +149,16 @@ export function consumeDispatches(
     schema: dispatchMessageSchema,
     meta: execHeadersSchema,
     description: `Ordo executor for ${durable}`,
-  });
+  };
+}
+
+/** `consumeDispatches` through a callback (see `consumeDurableEach`). */
+export function consumeDispatchesEach(
+  bus: Bus,
+  opts: DispatchConsumerOptions,
+  onDispatch: (message: DurableMessage<DispatchMessage, ExecMeta>) => void,
+): Promise<DurableConsumer> {
+  return consumeDurableEach(bus, dispatchConsumerOptions(opts), onDispatch);
 }
 
 /** A result with what its subject says. */
@@ -136,16 +186,7 @@ export async function consumeResults(
   opts: ResultConsumerOptions,
 ): Promise<DurableSubscription<ResultDelivery>> {
   const prefix = opts.prefix ?? DEFAULT_EXEC_PREFIX;
-  const inner = await consumeDurable(bus, {
-    stream: STREAM.results,
-    durable: opts.durable ?? RUNNER_RESULTS_DURABLE,
-    ackWaitMs: opts.ackWaitMs,
-    maxDeliver: opts.maxDeliver,
-    maxMessages: opts.maxMessages ?? 64,
-    schema: resultMessageSchema,
-    meta: execHeadersSchema,
-    description: 'Ordo runner: executor results',
-  });
+  const inner = await consumeDurable(bus, resultConsumerOptions(opts));
   return {
     stream: inner.stream,
     durable: inner.durable,
@@ -155,19 +196,56 @@ export async function consumeResults(
     stop: () => inner.stop(),
     async *[Symbol.asyncIterator]() {
       for await (const m of inner) {
-        const parsed = parseExecSubject(m.subject, prefix);
-        if (parsed?.kind === 'cancel') {
-          await m.ack();
-          continue;
-        }
-        if (parsed === undefined || parsed.kind === 'dispatch') {
-          bus.logger.warn({ subject: m.subject, prefix }, 'terminated a result on an unexpected subject');
-          m.term();
-          continue;
-        }
-        const { kind, ...route } = parsed;
-        yield Object.assign(m, { kind, route });
+        const result = asResult(bus, m, prefix);
+        if (result) yield result;
       }
     },
   };
+}
+
+/** `consumeResults` through a callback (see `consumeDurableEach`); cancels are acked and passed over. */
+export function consumeResultsEach(
+  bus: Bus,
+  opts: ResultConsumerOptions,
+  onResult: (result: ResultDelivery) => void,
+): Promise<DurableConsumer> {
+  const prefix = opts.prefix ?? DEFAULT_EXEC_PREFIX;
+  return consumeDurableEach(bus, resultConsumerOptions(opts), (m) => {
+    const result = asResult(bus, m, prefix);
+    if (result) onResult(result);
+  });
+}
+
+function resultConsumerOptions(opts: ResultConsumerOptions) {
+  return {
+    stream: STREAM.results,
+    durable: opts.durable ?? RUNNER_RESULTS_DURABLE,
+    ackWaitMs: opts.ackWaitMs,
+    maxDeliver: opts.maxDeliver,
+    maxMessages: opts.maxMessages ?? 64,
+    schema: resultMessageSchema,
+    meta: execHeadersSchema,
+    description: 'Ordo runner: executor results',
+  };
+}
+
+/** The result a message on ORDO_RESULTS is; undefined (acked or terminated here) when it is not one. */
+function asResult(
+  bus: Bus,
+  m: DurableMessage<ResultMessage, ExecMeta>,
+  prefix: string,
+): ResultDelivery | undefined {
+  const parsed = parseExecSubject(m.subject, prefix);
+  if (parsed?.kind === 'cancel') {
+    // a cancel stored beside the results: not for the runner (a lost ack only redelivers it)
+    m.ackNow();
+    return undefined;
+  }
+  if (parsed === undefined || parsed.kind === 'dispatch') {
+    bus.logger.warn({ subject: m.subject, prefix }, 'terminated a result on an unexpected subject');
+    m.term();
+    return undefined;
+  }
+  const { kind, ...route } = parsed;
+  return Object.assign(m, { kind, route });
 }

@@ -53,3 +53,65 @@ export type LogLine = z.infer<typeof logLineSchema>;
  */
 export const buildEventBatchSchema = z.object({ events: z.array(buildEventSchema).min(1) });
 export type BuildEventBatch = z.infer<typeof buildEventBatchSchema>;
+
+// Fast check for the hot path (one batch per runner batch and build): accepts only what
+// `buildEventBatchSchema` accepts and would return unchanged — no keys it would strip — and
+// says no otherwise (ask the schema then). events.test.ts checks it against the schema.
+
+const EVENT_KEYS = new Set([
+  'seq',
+  'at',
+  'type',
+  'componentId',
+  'state',
+  'attempt',
+  'message',
+  'actor',
+  'action',
+]);
+const EVENT_TYPES: ReadonlySet<unknown> = new Set(BUILD_EVENT_TYPES);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function isEpochMs(value: unknown): boolean {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function optional(value: unknown, check: (v: unknown) => boolean): boolean {
+  return value === undefined || check(value);
+}
+
+const isString = (v: unknown) => typeof v === 'string';
+const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
+
+/** True when `buildEventSchema` accepts `value` and would return it unchanged. */
+export function isBuildEvent(value: unknown): value is BuildEvent {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (!EVENT_KEYS.has(key)) return false;
+  const seq = value.seq;
+  return (
+    typeof seq === 'number' &&
+    Number.isSafeInteger(seq) &&
+    seq >= 1 &&
+    isEpochMs(value.at) &&
+    EVENT_TYPES.has(value.type) &&
+    optional(value.componentId, isNonEmptyString) &&
+    optional(value.state, isNonEmptyString) &&
+    optional(value.attempt, isEpochMs) &&
+    optional(value.message, isString) &&
+    optional(value.actor, isString) &&
+    optional(value.action, isString)
+  );
+}
+
+/** True when `buildEventBatchSchema` accepts `value` and would return it unchanged. */
+export function isBuildEventBatch(value: unknown): value is BuildEventBatch {
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (key !== 'events') return false;
+  const events = value.events;
+  if (!Array.isArray(events) || events.length === 0) return false;
+  for (const event of events) if (!isBuildEvent(event)) return false;
+  return true;
+}

@@ -106,3 +106,66 @@ export function execHeaders(meta: Omit<ExecMeta, 'key'>): Record<string, string>
     [EXEC_HEADER.key]: dispatchKey(meta.build, meta.component, meta.attempt),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Fast checks for the hot path (every dispatch and result passes through them twice). Each
+// accepts only what its schema accepts — a subset of it where that is simpler (plain objects
+// only) — and returns the same output; when one says no, the caller asks the schema, for its
+// answer and its error message. exec.test.ts checks them against the schemas.
+
+const POSITIVE_INT = /^[1-9][0-9]*$/;
+const EPOCH_MS = /^[0-9]+$/;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype;
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0;
+}
+
+function token(value: unknown): value is string {
+  return typeof value === 'string' && SUBJECT_TOKEN_PATTERN.test(value);
+}
+
+/** True when `dispatchMessageSchema` accepts `value` as it is (a plain object). */
+export function isDispatchMessage(value: unknown): value is DispatchMessage {
+  return (
+    isPlainObject(value) &&
+    nonEmptyString(value._component_id) &&
+    token(value._component) &&
+    token(value._action) &&
+    token(value._provider) &&
+    nonEmptyString(value.service)
+  );
+}
+
+/** True when `resultMessageSchema` accepts `value` as it is (a plain object). */
+export function isResultMessage(value: unknown): value is ResultMessage {
+  return (
+    isDispatchMessage(value) &&
+    (value.error === undefined || typeof (value as { error?: unknown }).error === 'string')
+  );
+}
+
+/** `execHeadersSchema`'s output for a valid header record; undefined when it is not (ask the schema why). */
+export function parseExecHeaders(headers: Readonly<Record<string, unknown>>): ExecMeta | undefined {
+  const build = headers[EXEC_HEADER.build];
+  const component = headers[EXEC_HEADER.component];
+  const attempt = headers[EXEC_HEADER.attempt];
+  const deadline = headers[EXEC_HEADER.deadline];
+  const key = headers[EXEC_HEADER.key];
+  if (!nonEmptyString(build) || !nonEmptyString(component) || !nonEmptyString(key)) return undefined;
+  if (typeof attempt !== 'string' || !POSITIVE_INT.test(attempt)) return undefined;
+  if (typeof deadline !== 'string' || !EPOCH_MS.test(deadline)) return undefined;
+  const meta: ExecMeta = {
+    build,
+    component,
+    attempt: Number(attempt),
+    deadline: Number(deadline),
+    key,
+  };
+  return key === dispatchKey(meta.build, meta.component, meta.attempt) ? meta : undefined;
+}

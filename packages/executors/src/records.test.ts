@@ -39,6 +39,37 @@ describe('RecordStore', () => {
     await again.close();
   });
 
+  it('writes an answer without waiting for an earlier fsync, and resolves only after its own', async () => {
+    const file = join(dir, 'p.jsonl');
+    const store = await RecordStore.open(file);
+    // slow fsyncs: the write of a later answer must not queue behind them
+    const handle = (store as unknown as { handle: { datasync: () => Promise<void> } }).handle;
+    const datasync = handle.datasync.bind(handle);
+    let syncs = 0;
+    handle.datasync = async () => {
+      syncs += 1;
+      await new Promise((r) => setTimeout(r, 150));
+      return datasync();
+    };
+    let firstDone = false;
+    const first = store.append(answer('first')).then(() => {
+      firstDone = true;
+    });
+    await new Promise((r) => setTimeout(r, 30)); // first is written, its fsync running
+    let secondDone = false;
+    const second = store.append(answer('second')).then(() => {
+      secondDone = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await readFile(file, 'utf8')).toContain('"key":"second"'); // in the file already
+    expect(firstDone || secondDone).toBe(false);
+    await first;
+    expect(secondDone).toBe(false); // the first fsync began before its write: it waits for the next
+    await second;
+    expect(syncs).toBe(2);
+    await store.close();
+  });
+
   it('keeps answers across a reopen and skips a line a crash cut short', async () => {
     const file = join(dir, 'executors', 'x.jsonl');
     const store = await RecordStore.open(file);
@@ -64,6 +95,29 @@ describe('RecordStore', () => {
     const again = await RecordStore.open(file, { retentionMs: 5_000 });
     expect(again.get('old')).toBeUndefined();
     expect(again.get('new')).toBeDefined();
+    await again.close();
+  });
+
+  it('writes the same line whether it encodes the payload or is handed its JSON', async () => {
+    const a = join(dir, 'a.jsonl');
+    const b = join(dir, 'b.jsonl');
+    const base = answer('b1/vpc::a/1');
+    // fields in the order the SDK makes them: key, at, kind, payload
+    const record: AnswerRecord = {
+      key: base.key,
+      at: base.at,
+      kind: 'error',
+      payload: { ...base.payload, error: 'quota "exceeded"\n', n: -0, list: [1, { x: null }] },
+    };
+    const plain = await RecordStore.open(a);
+    await plain.append(record);
+    await plain.close();
+    const given = await RecordStore.open(b);
+    await given.append(record, JSON.stringify(record.payload));
+    await given.close();
+    expect(await readFile(b, 'utf8')).toBe(await readFile(a, 'utf8'));
+    const again = await RecordStore.open(b);
+    expect(again.get(record.key)).toEqual(JSON.parse(JSON.stringify(record)));
     await again.close();
   });
 

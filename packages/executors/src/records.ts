@@ -41,10 +41,16 @@ type FileHandle = Awaited<ReturnType<typeof open>>;
 
 export class RecordStore {
   private readonly records = new Map<string, AnswerRecord>();
-  private queue: Promise<void> = Promise.resolve();
+  /** the last write of lines (settled: never rejects) */
+  private writing: Promise<void> = Promise.resolve();
   /** lines waiting for the next write, and the promise of that write */
   private pendingLines: string[] = [];
   private nextFlush: Promise<void> | undefined;
+  /** the datasync in progress, and the one queued to begin after it */
+  private syncing: Promise<void> | undefined;
+  private nextSync: Promise<void> | undefined;
+  /** appends not yet on disk (close waits for them) */
+  private readonly unsettled = new Set<Promise<void>>();
   private appendsSincePrune = 0;
   /** bytes of the file already read (by open or refresh) */
   private readOffset = 0;
@@ -115,7 +121,7 @@ export class RecordStore {
    * so that a dispatch it answered before dying is answered here from its record.
    */
   async refresh(): Promise<void> {
-    await this.queue;
+    await this.writing;
     const size = await stat(this.file)
       .then((s) => s.size)
       .catch(() => 0);
@@ -136,17 +142,34 @@ export class RecordStore {
 
   /**
    * Records an answer: in memory at once, on disk (appended and fsync'ed) when this resolves.
-   * Group commit: answers recorded while a write is in progress go out together in the next
-   * write with one fsync, so many concurrent tasks cost a few fsyncs, not one each.
+   * Group commit, in two stages: the lines recorded while a write is in progress go out
+   * together in the next write — which does not wait for any fsync, so that an answer is in the
+   * file (safe from a killed process, if not yet from a machine crash) as soon as possible after
+   * its work; and each append then waits for a datasync begun after its write, one datasync
+   * serving every write before it. Many concurrent tasks cost a few writes and fsyncs, not one
+   * each. `payloadText`, when given, must be `JSON.stringify(record.payload)` (saves encoding it
+   * again).
    */
-  append(record: AnswerRecord): Promise<void> {
+  append(record: AnswerRecord, payloadText?: string): Promise<void> {
     this.records.set(record.key, record);
     this.prune();
-    this.pendingLines.push(`${JSON.stringify(record)}\n`);
-    this.nextFlush ??= this.queue.then(() => this.flush());
-    return this.nextFlush;
+    // `payloadText`: the payload's JSON, when the caller has it already; the line is the same
+    this.pendingLines.push(
+      payloadText === undefined
+        ? `${JSON.stringify(record)}\n`
+        : `{"key":${JSON.stringify(record.key)},"at":${JSON.stringify(record.at)},"kind":${JSON.stringify(record.kind)},"payload":${payloadText}}\n`,
+    );
+    this.nextFlush ??= this.writing.then(() => this.flush());
+    const durable = this.nextFlush.then(() => this.sync());
+    this.unsettled.add(durable);
+    const settle = () => {
+      this.unsettled.delete(durable);
+    };
+    durable.then(settle, settle);
+    return durable;
   }
 
+  /** Writes every pending line in one append. */
   private async flush(): Promise<void> {
     this.nextFlush = undefined;
     const lines = this.pendingLines.splice(0);
@@ -154,10 +177,33 @@ export class RecordStore {
       const handle = this.handle;
       if (!handle) throw new Error(`record file ${this.file} is closed`);
       await handle.appendFile(lines.join(''), 'utf8');
-      await handle.datasync();
     })();
-    this.queue = write.catch(() => undefined);
+    this.writing = write.catch(() => undefined);
     return write;
+  }
+
+  /** Resolves once a datasync begun after this call has finished. */
+  private sync(): Promise<void> {
+    if (this.syncing === undefined) return this.startSync();
+    // the one in progress may have begun before the caller's write: wait for the next one
+    this.nextSync ??= this.syncing.then(
+      () => this.startSync(),
+      () => this.startSync(),
+    );
+    return this.nextSync;
+  }
+
+  private startSync(): Promise<void> {
+    this.nextSync = undefined;
+    const handle = this.handle;
+    if (!handle) return Promise.reject(new Error(`record file ${this.file} is closed`));
+    const sync = handle.datasync();
+    this.syncing = sync;
+    const done = () => {
+      if (this.syncing === sync) this.syncing = undefined;
+    };
+    sync.then(done, done);
+    return sync;
   }
 
   /** Forgets expired records in memory now and then (the file is trimmed on the next open). */
@@ -171,7 +217,8 @@ export class RecordStore {
 
   /** Waits for pending appends and closes the file. */
   async close(): Promise<void> {
-    await this.queue;
+    await Promise.allSettled([...this.unsettled]);
+    await this.writing;
     const handle = this.handle;
     this.handle = undefined;
     await handle?.close();

@@ -18,13 +18,14 @@ import {
   type Bus,
   type BusLogger,
   type BusSubscription,
-  consumeDispatches,
+  consumeDispatchesEach,
   DEFAULT_EXEC_PREFIX,
+  type DurableConsumer,
   type DurableMessage,
-  type DurableSubscription,
   execFilter,
   logsSubject,
   publishResult,
+  publishResultText,
   type ResultKind,
 } from '@ordo/bus';
 import {
@@ -199,44 +200,40 @@ export async function runExecutors(
   return { stop: () => host.stop() };
 }
 
-/** A counting semaphore whose waiters are released when it closes. */
-class Slots {
-  private free: number;
-  private readonly waiters: (() => void)[] = [];
-  private closed = false;
-
-  constructor(size: number) {
-    this.free = size;
-  }
-
-  acquire(): Promise<void> {
-    if (this.closed || this.free > 0) {
-      this.free -= 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => this.waiters.push(resolve));
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next();
-    else this.free += 1;
-  }
-
-  close(): void {
-    this.closed = true;
-    for (const w of this.waiters.splice(0)) w();
-  }
-}
-
 /** One attempt being worked on in this process. */
-interface Running {
-  readonly meta: ExecMeta;
-  readonly component: DispatchMessage;
+class Running {
   /** every delivery of this key received while it runs; all are acked with the answer */
   readonly messages: Dispatch[];
-  readonly controller: AbortController;
+  readonly controller = new AbortController();
+  /** the handler's outcome is known: no deadline, no heartbeat any more */
+  settled = false;
+  /** publishes a log line for this attempt (a function of its own: handlers may pass it around) */
   readonly log: (line: string, stream?: LogStream) => void;
+  /** `working()` of every delivery held (a function of its own, like `log`) */
+  readonly working: () => void;
+  #logger: ((line: string, stream?: LogStream) => void) | undefined;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly logger: BusLogger,
+    readonly meta: ExecMeta,
+    readonly component: DispatchMessage,
+    first: Dispatch,
+  ) {
+    this.messages = [first];
+    this.log = this.logLine.bind(this);
+    this.working = this.heartbeat.bind(this);
+  }
+
+  /** The log subject and line counter are set up on the first line only: most attempts log nothing. */
+  private logLine(line: string, stream?: LogStream): void {
+    this.#logger ??= taskLogger(this.bus, this.meta, this.logger);
+    this.#logger(line, stream);
+  }
+
+  private heartbeat(): void {
+    for (const msg of this.messages) safely(() => msg.working());
+  }
 }
 
 type Outcome =
@@ -255,7 +252,7 @@ class Host {
   private stopped: Promise<void> | undefined;
   private readonly lanes: Lane[] = [];
   private readonly consumeLoops = new Set<Promise<void>>();
-  private readonly subscriptions = new Set<DurableSubscription<Dispatch>>();
+  private readonly subscriptions = new Set<DurableConsumer>();
   private readonly cancelSubs: BusSubscription<CancelMessage, ExecMeta>[] = [];
   readonly tasks = new Set<Promise<void>>();
   readonly handlers = new Set<Promise<unknown>>();
@@ -312,8 +309,8 @@ class Host {
     await this.bus.flush();
     for (const lane of this.lanes) {
       for (const provider of lane.executor.providers) {
-        const sub = await this.consume(provider);
-        this.track(this.consumeLoops, this.consumeLoop(lane, provider, sub));
+        const consumer = await this.consume(lane, provider);
+        this.track(this.consumeLoops, this.consumeLoop(lane, provider, consumer));
       }
     }
     this.logger.info(
@@ -322,15 +319,14 @@ class Host {
     );
   }
 
-  private async consume(provider: string): Promise<DurableSubscription<Dispatch>> {
-    const sub = await consumeDispatches(this.bus, {
-      prefix: this.prefix,
-      provider,
-      ackWaitMs: this.ackWaitMs,
-      maxMessages: this.concurrency,
-    });
-    this.subscriptions.add(sub);
-    return sub;
+  private async consume(lane: Lane, provider: string): Promise<DurableConsumer> {
+    const consumer = await consumeDispatchesEach(
+      this.bus,
+      { prefix: this.prefix, provider, ackWaitMs: this.ackWaitMs, maxMessages: this.concurrency },
+      (m) => lane.accept(m),
+    );
+    this.subscriptions.add(consumer);
+    return consumer;
   }
 
   private async readCancels(lane: Lane, sub: BusSubscription<CancelMessage, ExecMeta>): Promise<void> {
@@ -341,38 +337,20 @@ class Host {
     }
   }
 
-  /** Pulls dispatches of one provider; binds the consumer again if the iteration ends early. */
-  private async consumeLoop(
-    lane: Lane,
-    provider: string,
-    first: DurableSubscription<Dispatch>,
-  ): Promise<void> {
-    let sub: DurableSubscription<Dispatch> | undefined = first;
+  /** Keeps the dispatch consumer of one provider bound: binds it again should it end on its own. */
+  private async consumeLoop(lane: Lane, provider: string, first: DurableConsumer): Promise<void> {
+    let consumer: DurableConsumer | undefined = first;
     let backoff = 250;
     while (!this.stopping && !this.bus.isClosed()) {
+      const since = Date.now();
       try {
-        sub ??= await this.consume(provider);
-        const it = sub[Symbol.asyncIterator]();
-        for (;;) {
-          await lane.slots.acquire();
-          if (this.stopping) {
-            lane.slots.release();
-            break;
-          }
-          let next: IteratorResult<Dispatch>;
-          try {
-            next = await it.next();
-          } catch (err) {
-            lane.slots.release();
-            throw err;
-          }
-          if (next.done) {
-            lane.slots.release();
-            break;
-          }
-          backoff = 250;
-          const task = lane.serve(next.value).finally(() => lane.slots.release());
-          this.track(this.tasks, task);
+        consumer ??= await this.consume(lane, provider);
+        const reason = await consumer.ended();
+        if (!this.stopping && !this.bus.isClosed()) {
+          this.logger.error(
+            { provider, err: reason?.message ?? 'ended' },
+            'dispatch consumer failed; binding again',
+          );
         }
       } catch (err) {
         if (!this.stopping) {
@@ -382,12 +360,13 @@ class Host {
           );
         }
       }
-      if (sub) {
-        this.subscriptions.delete(sub);
-        await sub.stop().catch(() => undefined);
-        sub = undefined;
+      if (consumer) {
+        this.subscriptions.delete(consumer);
+        await consumer.stop().catch(() => undefined);
+        consumer = undefined;
       }
       if (this.stopping || this.bus.isClosed()) break;
+      if (Date.now() - since > 10_000) backoff = 250;
       await delay(backoff);
       backoff = Math.min(backoff * 2, 5000);
     }
@@ -411,7 +390,7 @@ class Host {
     for (const sub of this.cancelSubs) sub.unsubscribe();
     await Promise.all([...this.subscriptions].map((s) => s.stop().catch(() => undefined)));
     for (const lane of this.lanes) {
-      lane.slots.close();
+      lane.handBack();
       lane.abortAll();
     }
     await Promise.allSettled([...this.consumeLoops]);
@@ -420,6 +399,7 @@ class Host {
       await Promise.race([Promise.allSettled([...this.handlers]), delay(this.shutdownGraceMs)]);
     }
     for (const lane of this.lanes) {
+      lane.stopTimers();
       if (lane.setUp) {
         try {
           await lane.executor.teardown?.();
@@ -439,19 +419,62 @@ class Host {
   }
 }
 
-/** One executor served by a host: its records, slots and the keys it is working on. */
+/** One executor served by a host: its records, its queue and the keys it is working on. */
 class Lane {
-  readonly slots: Slots;
   readonly inProgress = new Map<string, Running>();
   private readonly earlyCancels = new Map<string, number>();
   setUp = false;
+  /** deliveries being served (at most the host's concurrency) */
+  private active = 0;
+  /** deliveries received while every slot was busy, oldest first from `head` */
+  private waiting: Dispatch[] = [];
+  private head = 0;
 
   constructor(
     private readonly host: Host,
     readonly executor: Executor,
     readonly records: RecordStore,
-  ) {
-    this.slots = new Slots(host.concurrency);
+  ) {}
+
+  /** A delivery from one of the lane's consumers: served now if a slot is free, else queued. */
+  accept(m: Dispatch): void {
+    if (this.host.stopping) {
+      safely(() => m.nak());
+      return;
+    }
+    if (this.active < this.host.concurrency) this.start(m);
+    else this.waiting.push(m);
+  }
+
+  private start(m: Dispatch): void {
+    this.active += 1;
+    this.host.track(
+      this.host.tasks,
+      this.serve(m).finally(() => this.finished()),
+    );
+  }
+
+  private finished(): void {
+    this.active -= 1;
+    if (this.host.stopping || this.head >= this.waiting.length) return;
+    const next = this.waiting[this.head] as Dispatch;
+    this.head += 1;
+    if (this.head >= this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    this.start(next);
+  }
+
+  /** On shutdown: the queued deliveries go back to the server for another process. */
+  handBack(): void {
+    const queued = this.waiting.slice(this.head);
+    this.waiting = [];
+    this.head = 0;
+    for (const m of queued) safely(() => m.nak());
   }
 
   /** A cancel for `key`: abort it if it runs here, else remember it for a while. */
@@ -502,13 +525,7 @@ class Lane {
       logger.debug({ key: meta.key }, 'dispatch delivered again while in progress; not started twice');
       return;
     }
-    const running: Running = {
-      meta,
-      component: m.data,
-      messages: [m],
-      controller: new AbortController(),
-      log: taskLogger(this.host.bus, meta, logger),
-    };
+    const running = new Running(this.host.bus, logger, meta, m.data, m);
     this.inProgress.set(meta.key, running);
     try {
       let record = this.records.get(meta.key);
@@ -528,19 +545,16 @@ class Lane {
         for (const msg of running.messages) safely(() => msg.nak());
         return;
       }
-      const answer: AnswerRecord = {
-        key: meta.key,
-        at: Date.now(),
-        ...this.finalize(running.component, outcome),
-      };
+      const { kind, payload, text } = this.finalize(running.component, outcome);
+      const answer: AnswerRecord = { key: meta.key, at: Date.now(), kind, payload };
       try {
-        await this.records.append(answer);
+        await this.records.append(answer, text);
       } catch (err) {
         // The work is done: answer anyway; only a redelivery of this key would redo it.
         logger.error({ key: meta.key, err: (err as Error).message }, 'cannot record the answer');
       }
       this.inProgress.delete(meta.key);
-      await this.deliver(answer, running.messages);
+      await this.deliver(answer, running.messages, text);
     } catch (err) {
       this.inProgress.delete(meta.key);
       logger.error(
@@ -551,6 +565,82 @@ class Lane {
     }
   }
 
+  /**
+   * Deadlines of the attempts running here, with ONE timer for the earliest (not one per
+   * attempt): when it fires, every attempt past its deadline is aborted and the timer is set for
+   * the next. `deadlineAt` is when the timer fires (Infinity: not armed).
+   */
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private deadlineAt = Number.POSITIVE_INFINITY;
+
+  private watchDeadline(deadline: number): void {
+    if (!(deadline > 0) || deadline >= this.deadlineAt) return;
+    this.armDeadlines(deadline);
+  }
+
+  private armDeadlines(at: number): void {
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.deadlineAt = at;
+    if (at === Number.POSITIVE_INFINITY) return;
+    // unref'ed, like the heartbeats: they matter only while the bus connection keeps the process up
+    this.deadlineTimer = setTimeout(
+      () => this.checkDeadlines(),
+      Math.min(Math.max(0, at - Date.now()), MAX_TIMER_MS),
+    );
+    this.deadlineTimer.unref?.();
+  }
+
+  private checkDeadlines(): void {
+    const now = Date.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const running of this.inProgress.values()) {
+      const { deadline } = running.meta;
+      const signal = running.controller.signal;
+      if (running.settled || signal.aborted || !(deadline > 0)) continue;
+      if (deadline <= now) {
+        running.log('deadline passed: timeout', 'info');
+        running.controller.abort(timeoutReason());
+      } else if (deadline < next) {
+        next = deadline;
+      }
+    }
+    this.armDeadlines(next);
+  }
+
+  /**
+   * Heartbeats: while attempts run, ONE interval (ack_wait / 3) calls `working()` on every
+   * delivery held, so that JetStream does not redeliver work in progress.
+   */
+  private beat: NodeJS.Timeout | undefined;
+
+  private startHeartbeats(): void {
+    if (this.beat) return;
+    this.beat = setInterval(
+      () => {
+        let running = 0;
+        for (const r of this.inProgress.values()) {
+          if (r.settled) continue;
+          running += 1;
+          r.working();
+        }
+        if (running === 0 && this.beat) {
+          clearInterval(this.beat);
+          this.beat = undefined;
+        }
+      },
+      Math.max(100, Math.floor(this.host.ackWaitMs / 3)),
+    );
+    this.beat.unref?.();
+  }
+
+  /** Stops the lane's timers (on shutdown). */
+  stopTimers(): void {
+    this.armDeadlines(Number.POSITIVE_INFINITY);
+    if (this.beat) clearInterval(this.beat);
+    this.beat = undefined;
+  }
+
   /** Runs the handler against the cancel signal and the deadline. */
   private async execute(running: Running): Promise<Outcome> {
     const { controller, meta } = running;
@@ -559,28 +649,21 @@ class Lane {
       running.log('cancel received', 'info');
       controller.abort(cancelledReason());
     }
-    const clearDeadline = armDeadline(meta.deadline, () => {
-      if (signal.aborted) return;
+    if (meta.deadline > 0 && meta.deadline <= Date.now() && !signal.aborted) {
       running.log('deadline passed: timeout', 'info');
       controller.abort(timeoutReason());
-    });
-    const beat = setInterval(
-      () => {
-        for (const msg of running.messages) safely(() => msg.working());
-      },
-      Math.max(100, Math.floor(this.host.ackWaitMs / 3)),
-    );
+    }
     let onAbort: (() => void) | undefined;
     try {
       if (signal.aborted) return abortOutcome(signal.reason);
+      this.watchDeadline(meta.deadline);
+      this.startHeartbeats();
       const task: ExecutorTask = {
         component: running.component,
         meta,
         signal,
         log: running.log,
-        working: () => {
-          for (const msg of running.messages) safely(() => msg.working());
-        },
+        working: running.working,
       };
       const handled = Promise.resolve().then(() => this.executor.handle(task));
       this.host.track(
@@ -588,7 +671,8 @@ class Lane {
         handled.catch(() => undefined),
       );
       const aborted = new Promise<{ aborted: true }>((resolve) => {
-        onAbort = () => resolve({ aborted: true });
+        // bound, not an arrow: no function name to set per task (tsx keeps names)
+        onAbort = resolve.bind(null, { aborted: true });
         signal.addEventListener('abort', onAbort, { once: true });
       });
       const first = await Promise.race([
@@ -614,8 +698,7 @@ class Lane {
       if (signal.aborted) return abortOutcome(signal.reason);
       return errorOutcome(first.error);
     } finally {
-      clearDeadline();
-      clearInterval(beat);
+      running.settled = true;
       if (onAbort) signal.removeEventListener('abort', onAbort);
     }
   }
@@ -630,34 +713,33 @@ class Lane {
       service: component.service,
     };
     const { error: _previous, ...base } = component;
-    const build = (o: Exclude<Outcome, { kind: 'shutdown' }>): ResultMessage => {
-      const { error: _ignored, ...outputs } = o.outputs;
-      return o.kind === 'done'
-        ? { ...base, ...outputs, ...route, _state: 'completed' }
-        : { ...base, ...outputs, ...route, _state: 'errored', error: o.message };
-    };
     let kind: ResultKind = outcome.kind;
     let text: string;
     try {
-      text = JSON.stringify(build(outcome));
+      text = JSON.stringify(resultBody(base, route, outcome));
     } catch (err) {
       kind = 'error';
       text = JSON.stringify(
-        build({ kind: 'error', message: `result is not JSON: ${(err as Error).message}`, outputs: {} }),
+        resultBody(base, route, {
+          kind: 'error',
+          message: `result is not JSON: ${(err as Error).message}`,
+          outputs: {},
+        }),
       );
     }
     const bytes = Buffer.byteLength(text, 'utf8');
     if (bytes > this.host.maxResultBytes()) {
       kind = 'error';
       text = JSON.stringify(
-        build({
+        resultBody(base, route, {
           kind: 'error',
           message: `result too large: ${bytes} bytes (limit ${this.host.maxResultBytes()})`,
           outputs: {},
         }),
       );
     }
-    return { kind, payload: JSON.parse(text) as ResultMessage };
+    // `text` is the payload's JSON as well: the record line and the published body reuse it
+    return { kind, payload: JSON.parse(text) as ResultMessage, text };
   }
 
   /**
@@ -665,19 +747,16 @@ class Lane {
    * sent twice gets two (equal) answers while a redelivery gets one — and acks every delivery.
    * When publishing fails the deliveries are handed back, to be answered from the record.
    */
-  private async deliver(answer: AnswerRecord, messages: readonly Dispatch[]): Promise<void> {
+  private async deliver(answer: AnswerRecord, messages: readonly Dispatch[], text?: string): Promise<void> {
     const distinct = new Map<number, Dispatch>();
     for (const msg of messages) if (!distinct.has(msg.seq)) distinct.set(msg.seq, msg);
     try {
       for (const msg of distinct.values()) {
         const { build, component, attempt, deadline } = msg.meta;
-        await publishResult(
-          this.host.bus,
-          answer.kind,
-          answer.payload,
-          { build, component, attempt, deadline },
-          this.host.prefix,
-        );
+        const meta = { build, component, attempt, deadline };
+        await (text === undefined
+          ? publishResult(this.host.bus, answer.kind, answer.payload, meta, this.host.prefix)
+          : publishResultText(this.host.bus, answer.kind, answer.payload, text, meta, this.host.prefix));
       }
     } catch (err) {
       this.host.logger.error(
@@ -693,6 +772,18 @@ class Lane {
   }
 }
 
+/** A result body: the dispatched component, the outputs, then the route fields and the state. */
+function resultBody(
+  base: Record<string, unknown>,
+  route: Pick<ResultMessage, '_component_id' | '_component' | '_action' | '_provider' | 'service'>,
+  o: Exclude<Outcome, { kind: 'shutdown' }>,
+): ResultMessage {
+  const { error: _ignored, ...outputs } = o.outputs;
+  return o.kind === 'done'
+    ? { ...base, ...outputs, ...route, _state: 'completed' }
+    : { ...base, ...outputs, ...route, _state: 'errored', error: o.message };
+}
+
 function abortOutcome(reason: unknown): Outcome {
   if (isExecutorError(reason, 'SHUTDOWN')) return { kind: 'shutdown' };
   if (isExecutorError(reason)) return { kind: 'error', message: reason.message, outputs: {} };
@@ -703,22 +794,6 @@ function errorOutcome(error: unknown): Outcome {
   const message = error instanceof Error ? error.message : String(error);
   const outputs = error instanceof TaskError ? { ...error.outputs } : {};
   return { kind: 'error', message: message === '' ? 'failed' : message, outputs };
-}
-
-/** Calls `onTimeout` at `deadline` (epoch ms; 0 = none); returns the disarm function. */
-function armDeadline(deadline: number, onTimeout: () => void): () => void {
-  if (!(deadline > 0)) return () => undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    const left = deadline - Date.now();
-    if (left <= 0) {
-      onTimeout();
-      return;
-    }
-    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
-  };
-  arm();
-  return () => clearTimeout(timer);
 }
 
 /** A log function for one attempt: splits lines, cuts long ones, caps their number. */

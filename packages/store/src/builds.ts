@@ -1,5 +1,7 @@
 // Builds: creation, the scheduler's saves (one transaction per batch of steps), restore after a
 // crash, and the read models (snapshot, list, events, operator actions).
+
+import { LibsqlError } from '@libsql/client';
 import {
   type AttemptRecord,
   type BuildEvent,
@@ -24,6 +26,7 @@ import { deleteRows, insertRows, sqlDate, type Tx, updateRows, upsertRows } from
 import { planEnvironmentWrites } from './environment-changes';
 import { StoreError } from './errors';
 import { Prisma, type PrismaClient } from './generated/prisma/client';
+import type { SqliteConnection, SqlTransaction } from './sqlite';
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -172,8 +175,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A unique or primary key violation, from a Prisma query (P2002) or a raw statement (P2010). */
+/**
+ * A unique or primary key violation: from a Prisma query (P2002), a raw statement through Prisma
+ * (P2010), or a statement on the raw connection (libSQL's SQLITE_CONSTRAINT_PRIMARYKEY / _UNIQUE).
+ */
 function isUniqueViolation(error: unknown): boolean {
+  if (error instanceof LibsqlError) return /^SQLITE_CONSTRAINT_(PRIMARYKEY|UNIQUE)$/.test(error.code);
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
   if (error.code === 'P2002') return true;
   return error.code === 'P2010' && /UNIQUE constraint failed|PRIMARY KEY/i.test(error.message);
@@ -244,9 +251,12 @@ function countsOf(value: unknown): Partial<StateCounts> {
 /** Builds and everything that happens to them. Every method is one transaction (or one statement). */
 export class BuildRepository {
   readonly #db: PrismaClient;
+  readonly #sql: SqliteConnection;
 
-  constructor(db: PrismaClient) {
+  /** `sql`: the same database's connection, for the scheduler's saves (`persist`) around Prisma */
+  constructor(db: PrismaClient, sql: SqliteConnection) {
     this.#db = db;
+    this.#sql = sql;
   }
 
   /**
@@ -413,9 +423,11 @@ export class BuildRepository {
     }
     if (byBuild.size === 0) return;
     try {
-      await this.#db.$transaction(async (tx) => {
+      // On the raw connection: through Prisma each of these statements cost about 1 ms of query
+      // compilation and client work whatever its size, and a batch several of them (bench/BENCH.md).
+      await this.#sql.transaction(async (tx) => {
         for (const merged of byBuild.values()) await persistBuild(tx, merged);
-      }, TX_OPTIONS);
+      });
     } catch (error) {
       if (isUniqueViolation(error)) {
         throw new StoreError(
@@ -674,7 +686,7 @@ const ACTION_INSERT = [
   ['reason', 'value'],
 ] as const;
 
-async function persistBuild(tx: Tx, batch: MergedBatch): Promise<void> {
+async function persistBuild(tx: SqlTransaction, batch: MergedBatch): Promise<void> {
   const s = batch.state;
   const buildId = s.id;
   const now = sqlDate(Date.now());
@@ -685,15 +697,17 @@ async function persistBuild(tx: Tx, batch: MergedBatch): Promise<void> {
     parked: s.parked,
     retryQueue: s.retryQueue,
   };
-  const build = await tx.$queryRawUnsafe<Array<{ environmentId: string }>>(
+  const build = await tx.query<{ environmentId: string }>(
     'UPDATE "Build" SET "status" = ?, "seq" = ?, "startedAt" = ?, "finishedAt" = ?, "counts" = ?, "scheduler" = ? WHERE "id" = ? RETURNING "environmentId"',
-    s.status,
-    s.seq,
-    sqlDate(s.startedAt),
-    sqlDate(s.finishedAt),
-    JSON.stringify(s.counts),
-    JSON.stringify(scheduler),
-    buildId,
+    [
+      s.status,
+      s.seq,
+      sqlDate(s.startedAt),
+      sqlDate(s.finishedAt),
+      JSON.stringify(s.counts),
+      JSON.stringify(scheduler),
+      buildId,
+    ],
   );
   const environmentId = build[0]?.environmentId;
   if (environmentId === undefined)

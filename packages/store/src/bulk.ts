@@ -12,8 +12,23 @@
 // reads and filters them unchanged: DateTime as `YYYY-MM-DDTHH:MM:SS.sss+00:00` text (sqlDate),
 // Boolean as 0/1, Json as JSON text.
 import type { Prisma } from './generated/prisma/client';
+import type { SqlTransaction, SqlValue } from './sqlite';
 
-export type Tx = Prisma.TransactionClient;
+/**
+ * Where the statements run: a raw transaction on the store's connection (sqlite.ts; the
+ * runner's saves), or a Prisma interactive transaction (build creation and log lines, which mix
+ * in Prisma queries). The same SQL and the same values either way.
+ */
+export type Tx = SqlTransaction | Prisma.TransactionClient;
+
+/** The statements of `tx`, whichever kind it is. */
+export function sqlOf(tx: Tx): SqlTransaction {
+  if (!('$executeRawUnsafe' in tx)) return tx;
+  return {
+    execute: (sql, args = []) => tx.$executeRawUnsafe(sql, ...args),
+    query: <T>(sql: string, args: readonly SqlValue[] = []) => tx.$queryRawUnsafe<T[]>(sql, ...args),
+  };
+}
 
 /**
  * How a column's value is passed: `value` as itself (string, number, boolean → 0/1, null), `json`
@@ -23,10 +38,18 @@ export type Tx = Prisma.TransactionClient;
  */
 type Kind = 'value' | 'json';
 
+/** The last date formatted: a batch writes the same `now` many times (events, attempts, rows). */
+let lastMs = Number.NaN;
+let lastText = '';
+
 /** A DateTime as Prisma stores it on SQLite. */
 export function sqlDate(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;
-  return new Date(ms).toISOString().replace(/Z$/, '+00:00');
+  if (ms !== lastMs) {
+    lastText = new Date(ms).toISOString().replace(/Z$/, '+00:00');
+    lastMs = ms;
+  }
+  return lastText;
 }
 
 function quote(name: string): string {
@@ -67,7 +90,7 @@ export async function insertRows(
   const sql = `INSERT INTO ${quote(table)} (${columns.map(([c]) => quote(c)).join(', ')}) SELECT ${selectList(
     columns,
   )} FROM json_each(?) ORDER BY key`;
-  await tx.$executeRawUnsafe(sql, encode(columns, rows));
+  await sqlOf(tx).execute(sql, [encode(columns, rows)]);
 }
 
 /**
@@ -99,7 +122,7 @@ export async function updateRows(
     ...keys.map((k, i) => `${quote(table)}.${quote(k)} = j.${names[i]}`),
   ].join(' AND ');
   const sql = `${cte} UPDATE ${quote(table)} SET ${set} FROM j WHERE ${where}`;
-  return tx.$executeRawUnsafe(sql, encode(all, rows), ...fixedNames.map((c) => fixed[c]));
+  return sqlOf(tx).execute(sql, [encode(all, rows), ...fixedNames.map((c) => fixed[c] as string)]);
 }
 
 /**
@@ -120,7 +143,7 @@ export async function upsertRows(
   )} FROM json_each(?) WHERE true ORDER BY key ON CONFLICT (${conflict.map(quote).join(', ')}) DO UPDATE SET ${update
     .map((c) => `${quote(c)} = excluded.${quote(c)}`)
     .join(', ')}`;
-  await tx.$executeRawUnsafe(sql, encode(columns, rows));
+  await sqlOf(tx).execute(sql, [encode(columns, rows)]);
 }
 
 /** `DELETE FROM table WHERE fixed… AND column IN (values)`. */
@@ -136,5 +159,5 @@ export async function deleteRows(
   const sql = `DELETE FROM ${quote(table)} WHERE ${fixedNames
     .map((c) => `${quote(c)} = ?`)
     .join(' AND ')} AND ${quote(column)} IN (SELECT value FROM json_each(?))`;
-  await tx.$executeRawUnsafe(sql, ...fixedNames.map((c) => fixed[c]), JSON.stringify(values));
+  await sqlOf(tx).execute(sql, [...fixedNames.map((c) => fixed[c] as string), JSON.stringify(values)]);
 }

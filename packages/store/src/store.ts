@@ -33,13 +33,18 @@ export interface Store {
 }
 
 export function createStore(options: StoreOptions): Store {
-  const db = new PrismaClient({ adapter: adapterFor(options) });
+  const adapter = adapterFor(options);
+  const db = new PrismaClient({ adapter });
   return {
     graphDefinitions: new GraphDefinitionRepository(db),
-    builds: new BuildRepository(db),
+    builds: new BuildRepository(db, adapter.connection),
     logs: new LogRepository(db),
     environments: new EnvironmentRepository(db),
-    close: () => db.$disconnect(),
+    close: async () => {
+      // the connection first, once no save or query holds it; then Prisma lets go of it
+      await adapter.connection.close();
+      await db.$disconnect();
+    },
   };
 }
 

@@ -1,0 +1,156 @@
+// The runner in-process (real nats-server and SQLite file): its batching window — inputs arriving
+// a few at a time share one transaction, a lone input waits at most the window — and the events
+// of a large batch, published in messages of bounded size.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Bus, connectBus, controlSubject, ensureStreams, eventsSubject } from '@ordo/bus';
+import { memoryLogger, type NatsServerHandle, startNatsServer } from '@ordo/bus/testing';
+import { buildEventBatchSchema, controlCommandSchema, controlReplySchema } from '@ordo/contracts';
+import { parseGraph } from '@ordo/core';
+import { nilExecutor, type RunningExecutors, runExecutors } from '@ordo/executors';
+import type { PersistBatch } from '@ordo/store';
+import { createTestStore, type TestStore } from '@ordo/store/testing';
+import pino from 'pino';
+import { afterEach, describe, expect, test } from 'vitest';
+import { NATIVE_PROVIDERS, Runner } from './runner';
+
+const WINDOW_MS = 300;
+const SIZE = 8;
+
+let nats: NatsServerHandle | undefined;
+let bus: Bus | undefined;
+let store: TestStore | undefined;
+let executors: RunningExecutors | undefined;
+let runner: Runner | undefined;
+let dataDir: string | undefined;
+
+afterEach(async () => {
+  await runner?.stop();
+  await executors?.stop();
+  await bus?.close();
+  await store?.close();
+  await nats?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  runner = executors = bus = store = nats = dataDir = undefined;
+});
+
+async function startInProcess(options: {
+  batchWindowMs?: number;
+  batchTarget?: number;
+  concurrency: number;
+}) {
+  nats = await startNatsServer({ jetstream: true });
+  store = await createTestStore();
+  dataDir = await mkdtemp(join(tmpdir(), 'ordo-batching-'));
+  bus = await connectBus({ url: nats.url, name: 'batching', logger: memoryLogger() });
+  await ensureStreams(bus, { providers: ['sim', ...NATIVE_PROVIDERS] });
+  executors = await runExecutors(bus, [nilExecutor()], {
+    dataDir,
+    logger: memoryLogger(),
+    concurrency: options.concurrency,
+  });
+  runner = new Runner({
+    store,
+    bus,
+    logger: pino({ level: 'silent' }),
+    prefix: 'ordo.exec.',
+    nativeProviders: new Set(NATIVE_PROVIDERS),
+    simulateAll: false,
+    ...(options.batchWindowMs === undefined ? {} : { batchWindowMs: options.batchWindowMs }),
+    ...(options.batchTarget === undefined ? {} : { batchTarget: options.batchTarget }),
+  });
+  return { nats, store, bus, runner };
+}
+
+async function createWide(s: TestStore, id: string, size: number): Promise<void> {
+  const changes = Array.from({ length: size }, (_, i) => ({
+    _component_id: `task::t${i}`,
+    _component: 'task',
+    _action: 'create',
+    _provider: 'nil',
+  }));
+  const parsed = parseGraph({ id, edges: [], components: [], changes });
+  if (!parsed.ok) throw new Error('the graph does not parse');
+  await s.builds.create({
+    id,
+    environment: 'test',
+    graph: parsed.graph,
+    policy: 'fail-fast',
+    simulate: false,
+    seed: 1,
+    createdAt: new Date(),
+  });
+}
+
+async function waitCompleted(s: TestStore, id: string): Promise<string | undefined> {
+  const deadline = Date.now() + 30_000;
+  let status: string | undefined;
+  while (status !== 'completed' && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    status = (await s.builds.list()).find((b) => b.id === id)?.status;
+  }
+  return status;
+}
+
+describe('events of a large batch', () => {
+  test('go out in messages of at most 1,000 events, in order, without gaps', async () => {
+    const world = await startInProcess({ concurrency: 256 });
+    const seen: number[][] = [];
+    const sub = world.bus.subscribe(eventsSubject('large'), buildEventBatchSchema);
+    void (async () => {
+      for await (const { data } of sub) seen.push(data.events.map((e) => e.seq));
+    })();
+    await world.bus.flush();
+    await world.runner.start();
+    await createWide(world.store, 'large', 1_500);
+    world.bus.publish(controlSubject('large'), controlCommandSchema, { kind: 'created' });
+    expect(await waitCompleted(world.store, 'large')).toBe('completed');
+    const stored = (await world.store.builds.events('large', 0, 100_000)).map((e) => e.seq);
+    const deadline = Date.now() + 5_000;
+    while (seen.flat().length < stored.length && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    sub.unsubscribe();
+    expect(Math.max(...seen.map((m) => m.length))).toBe(1_000); // the start's 1,501 events: two messages
+    expect(seen.flat()).toEqual(stored);
+    expect(stored).toEqual(stored.map((_, i) => i + 1));
+  });
+});
+
+describe('batching window', () => {
+  test('results arriving close together share a transaction; a lone input waits at most the window', async () => {
+    const world = await startInProcess({ batchWindowMs: WINDOW_MS, batchTarget: SIZE, concurrency: SIZE });
+    // every save, with the number of components it changed
+    const saves: number[] = [];
+    const persist = world.store.builds.persist.bind(world.store.builds);
+    world.store.builds.persist = async (batches: PersistBatch[]) => {
+      saves.push(batches.reduce((n, b) => n + [...b.changed].length, 0));
+      return persist(batches);
+    };
+    await world.runner.start();
+
+    // a lone input (a control request for an unknown build) is answered once the window is over
+    const started = Date.now();
+    const reply = await world.bus.request(
+      controlSubject('nope'),
+      controlCommandSchema,
+      { kind: 'created' },
+      controlReplySchema,
+      { timeoutMs: 5_000 },
+    );
+    const waited = Date.now() - started;
+    expect(reply.data).toMatchObject({ ok: false, code: 'not_found' });
+    expect(waited).toBeGreaterThanOrEqual(WINDOW_MS - 20);
+    expect(waited).toBeLessThan(WINDOW_MS + 2_000);
+
+    // a wide build: its SIZE results come back within the window and end it early, in one save
+    await createWide(world.store, 'wide', SIZE);
+    saves.length = 0;
+    world.bus.publish(controlSubject('wide'), controlCommandSchema, { kind: 'created' });
+    expect(await waitCompleted(world.store, 'wide')).toBe('completed');
+    // the start (every component dispatched), then the results: together, not one save each
+    expect(saves[0]).toBe(SIZE);
+    expect(saves.length).toBeLessThanOrEqual(3);
+    expect(saves.slice(1).reduce((a, b) => a + b, 0)).toBe(SIZE);
+  });
+});
