@@ -1,7 +1,7 @@
 // The OpenAPI document and the REST handler describe the same routes: every route the handler
 // serves is in the document and every documented operation is served, with answers whose
 // status the document lists and whose body fits the documented schema.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,7 +162,7 @@ describe('Next.js mounts', () => {
     [/^\/v1\/tasks\/\{id\}$/, 'v1/tasks/[id]/route.ts'],
   ];
 
-  it.skipIf(!existsSync(app))('a route file exports every documented method', () => {
+  it('a route file exports every documented method', () => {
     for (const op of documented()) {
       const [method, path] = op.split(' ') as [string, string];
       const file = mounts.find(([pattern]) => pattern.test(path))?.[1];
