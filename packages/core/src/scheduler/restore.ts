@@ -31,40 +31,41 @@ import type {
 } from './types';
 
 /** The fields of a `ComponentRun` that `step` changes, except the derived `queued` flag. */
-export interface SavedComponentRun {
-  state: ComponentRun['state'];
-  attempt: number;
-  triesLeft: number;
-  outputs: Record<string, unknown>;
-  error: string | null;
-  history: AttemptRecord[];
-  payload: ErnestRecord | null;
-  deadline: number | null;
-  retryAt: number | null;
-  retryDue: boolean;
-  cancelRequested: boolean;
-  cancelGraceAt: number | null;
-  awaitingApproval: boolean;
-  approved: boolean;
-}
+export type SavedComponentRun = Pick<
+  ComponentRun,
+  | 'state'
+  | 'attempt'
+  | 'triesLeft'
+  | 'outputs'
+  | 'error'
+  | 'history'
+  | 'payload'
+  | 'deadline'
+  | 'retryAt'
+  | 'retryDue'
+  | 'cancelRequested'
+  | 'cancelGraceAt'
+  | 'awaitingApproval'
+  | 'approved'
+>;
 
-/** The build-level fields of a `BuildState` that `step` changes and that cannot be recomputed. */
-export interface SavedBuildFields {
-  status: BuildState['status'];
-  startedAt: number | null;
-  finishedAt: number | null;
-  seq: number;
-  rng: number;
-  halted: boolean;
-  /** the build's view of the environment, in insertion order (template queries return the first match) */
-  environmentState: Record<string, ErnestRecord>;
-  /** the ready heap, verbatim (see the file comment) */
-  ready: number[];
-  /** the parked heaps per provider slot, verbatim */
-  parked: number[][];
-  /** the retry queue, verbatim (FIFO) */
-  retryQueue: number[];
-}
+/**
+ * The build-level fields of a `BuildState` that `step` changes and that cannot be recomputed
+ * (the heaps and the retry queue are kept verbatim: see the file comment).
+ */
+export type SavedBuildFields = Pick<
+  BuildState,
+  | 'status'
+  | 'startedAt'
+  | 'finishedAt'
+  | 'seq'
+  | 'rng'
+  | 'halted'
+  | 'environmentState'
+  | 'ready'
+  | 'parked'
+  | 'retryQueue'
+>;
 
 export interface SavedBuild {
   build: SavedBuildFields;
