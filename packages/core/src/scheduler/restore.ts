@@ -20,15 +20,7 @@
 
 import { createBuild } from './create-build';
 import { indexOfComponent } from './records';
-import type {
-  AttemptRecord,
-  BuildState,
-  Command,
-  ComponentRun,
-  CreateBuildInput,
-  ErnestRecord,
-  SchedulerEvent,
-} from './types';
+import type { BuildState, Command, ComponentRun, CreateBuildInput, SchedulerEvent } from './types';
 
 /** The fields of a `ComponentRun` that `step` changes, except the derived `queued` flag. */
 export type SavedComponentRun = Pick<
