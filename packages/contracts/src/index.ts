@@ -1,3 +1,4 @@
+export * from './cloud';
 export * from './control';
 export * from './events';
 export * from './exec';

@@ -1,3 +1,4 @@
+export * from './cloud/index';
 export * from './formats/index';
 export * from './graph/model';
 export * from './lifecycle/index';

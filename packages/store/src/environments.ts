@@ -27,6 +27,12 @@ export class EnvironmentRepository {
     return rows.map((r) => r.record as ErnestRecord);
   }
 
+  /** The environment's id, or null for an unknown name. */
+  async idOf(name: string): Promise<string | null> {
+    const row = await this.#db.environment.findUnique({ where: { name }, select: { id: true } });
+    return row?.id ?? null;
+  }
+
   /** Every environment, by name. */
   async list(): Promise<EnvironmentSummary[]> {
     const rows = await this.#db.environment.findMany({

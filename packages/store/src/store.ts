@@ -1,9 +1,12 @@
 import { BuildRepository } from './builds';
+import { CallbackRepository } from './callbacks';
 import { EnvironmentRepository } from './environments';
 import { StoreError } from './errors';
 import { PrismaClient } from './generated/prisma/client';
 import { GraphDefinitionRepository } from './graph-definitions';
+import { LifecycleRepository } from './lifecycles';
 import { LogRepository } from './logs';
+import { ResourceRepository } from './resources';
 import { defaultSqliteSettings, SqliteAdapterFactory, type SqliteSettings } from './sqlite';
 
 export interface StoreOptions {
@@ -28,6 +31,9 @@ export interface Store {
   readonly builds: BuildRepository;
   readonly logs: LogRepository;
   readonly environments: EnvironmentRepository;
+  readonly resources: ResourceRepository;
+  readonly callbacks: CallbackRepository;
+  readonly lifecycles: LifecycleRepository;
   /** Closes the connection. The Store cannot be used afterwards. */
   close(): Promise<void>;
 }
@@ -40,6 +46,9 @@ export function createStore(options: StoreOptions): Store {
     builds: new BuildRepository(db, adapter.connection),
     logs: new LogRepository(db),
     environments: new EnvironmentRepository(db),
+    resources: new ResourceRepository(db),
+    callbacks: new CallbackRepository(db),
+    lifecycles: new LifecycleRepository(db),
     close: async () => {
       // the connection first, once no save or query holds it; then Prisma lets go of it
       await adapter.connection.close();

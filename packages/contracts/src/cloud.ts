@@ -1,0 +1,118 @@
+// Cloud state, callbacks and lifecycles (design.md "Cloud state and lifecycle"): what crosses a
+// process boundary. The runner owns tracked resources; the API asks it to act on one over
+// `ordo.cloud.control` (request/reply); every state change is published on
+// `ordo.resources.<encoded resource id>` for the browser (the `viewer` user may subscribe),
+// after it is committed to the store.
+import { z } from 'zod';
+
+/** States of a tracked resource (Aeolus's instance states). */
+export const RESOURCE_STATES = [
+  'pending',
+  'running',
+  'stopping',
+  'stopped',
+  'terminated',
+  'vanished',
+  'error',
+] as const;
+export const resourceStateSchema = z.enum(RESOURCE_STATES);
+export type ResourceState = z.infer<typeof resourceStateSchema>;
+
+/** Operator actions on a resource. */
+export const RESOURCE_ACTIONS = ['start', 'reboot', 'stop', 'terminate'] as const;
+export const resourceActionSchema = z.enum(RESOURCE_ACTIONS);
+export type ResourceAction = z.infer<typeof resourceActionSchema>;
+
+/** A tracked resource as the API answers it (REST `GET /api/v1/resources`, tRPC, live messages). */
+export const resourceViewSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  provider_id: z.string(),
+  type: z.string(),
+  state: resourceStateSchema,
+  public_ip: z.string().nullable(),
+  private_ip: z.string().nullable(),
+  key_name: z.string().nullable(),
+  /** the build that made it (or last re-made it) */
+  build: z.string(),
+  /** environment name */
+  environment: z.string(),
+  /** `_component_id` of the component that made it */
+  component: z.string(),
+  /** the action in progress (its intermediate state is `state`), null when none */
+  pending_action: resourceActionSchema.nullable(),
+  /** when it last entered each state (ISO 8601) */
+  state_times: z.record(z.string(), z.string()),
+  /** last error reported by the provider or a failed action */
+  error: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  last_polled_at: z.string().nullable(),
+});
+export type ResourceView = z.infer<typeof resourceViewSchema>;
+
+/** Published on `ordo.resources.<encoded id>` after a state change is committed. */
+export const resourceChangeMessageSchema = z.object({
+  resource: resourceViewSchema,
+  old_state: resourceStateSchema.nullable(),
+  new_state: resourceStateSchema,
+  /** ISO 8601 */
+  at: z.string(),
+  /** who or what caused it: `poll`, `build`, an operator's name, `action` (an action finishing) */
+  actor: z.string(),
+  reason: z.string().nullable(),
+});
+export type ResourceChangeMessage = z.infer<typeof resourceChangeMessageSchema>;
+
+/** Subject of cloud-state commands (request/reply, queue group `ordo-cloud`). */
+export const CLOUD_CONTROL_SUBJECT = 'ordo.cloud.control';
+
+export const cloudControlCommandSchema = z.discriminatedUnion('kind', [
+  /** an operator action on a resource; `actor` is who asked (recorded with the outcome) */
+  z.object({
+    kind: z.literal('action'),
+    resourceId: z.string().min(1),
+    action: resourceActionSchema,
+    actor: z.string().min(1).max(200),
+  }),
+  /** poll these resources now (all when absent) instead of waiting for the interval */
+  z.object({ kind: z.literal('poll'), resourceIds: z.array(z.string().min(1)).optional() }),
+]);
+export type CloudControlCommand = z.infer<typeof cloudControlCommandSchema>;
+
+/**
+ * The body of a callback delivery: an HTTP POST (signed, see below) or a NATS publish.
+ * HTTP headers: `Ordo-Timestamp: <unix seconds>` and
+ * `Ordo-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the callback's secret>`.
+ */
+export const callbackPayloadSchema = z.object({
+  /** the resource id */
+  resource: z.string(),
+  old_state: resourceStateSchema.nullable(),
+  new_state: resourceStateSchema,
+  /** ISO 8601 */
+  at: z.string(),
+  build: z.string(),
+  environment: z.string(),
+});
+export type CallbackPayload = z.infer<typeof callbackPayloadSchema>;
+
+export const CALLBACK_HEADER = { timestamp: 'Ordo-Timestamp', signature: 'Ordo-Signature' } as const;
+
+/** Status of a callback delivery. */
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/**
+ * A `get` answered `.error` with `not_found: true` in its body means the provider no longer
+ * has the resource: it becomes `vanished` (or `stopped` when a stop was sent, `terminated`
+ * when a terminate was sent). Any other `.error` of a `get` is a failed poll, not a state.
+ */
+export const NOT_FOUND_FIELD = 'not_found';
+
+/**
+ * Dispatch keys of cloud-state and lifecycle requests use these build ids (the `Ordo-Build`
+ * header): results carrying them belong to the cloud service, not to a build.
+ */
+export const CLOUD_BUILD_ID = 'ordo:cloud';
+export const LIFECYCLE_BUILD_ID = 'ordo:lifecycle';

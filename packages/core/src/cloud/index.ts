@@ -1,0 +1,2 @@
+/** Cloud state rules: tracked resources, allowed actions, poll answers (resource.ts). */
+export * from './resource';
