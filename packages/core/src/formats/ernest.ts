@@ -125,7 +125,8 @@ function readComponents(
   extend: ComponentExtension | undefined,
 ): Component[] {
   if (!Array.isArray(list)) return [];
-  const components: Component[] = [];
+  const components: Component[] = new Array(list.length);
+  let kept = 0;
   for (let i = 0; i < list.length; i++) {
     const raw: unknown = list[i];
     if (!isRecord(raw)) {
@@ -134,8 +135,9 @@ function readComponents(
     }
     const component = readComponent(raw, listPath, i, issues, reserved);
     extend?.(raw, component, listPath, i, issues);
-    components.push(component);
+    components[kept++] = component;
   }
+  components.length = kept;
   return components;
 }
 
@@ -194,7 +196,9 @@ function readEdges(
   dropped: readonly string[],
 ): Edge[] {
   if (!Array.isArray(list)) return [];
-  const edges: Edge[] = [];
+  // sized once (hundreds of thousands of edges), not grown push by push
+  const edges: Edge[] = new Array(list.length);
+  let kept = 0;
   for (let i = 0; i < list.length; i++) {
     const raw: unknown = list[i];
     if (!isRecord(raw)) {
@@ -210,8 +214,9 @@ function readEdges(
       continue;
     }
     if (dropped.length > 0 && (dropped.includes(source) || dropped.includes(destination))) continue;
-    edges.push({ source, destination });
+    edges[kept++] = { source, destination };
   }
+  edges.length = kept;
   return edges;
 }
 

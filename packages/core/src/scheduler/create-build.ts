@@ -6,7 +6,8 @@
 
 import type { ComponentPolicy } from '../graph/model';
 import { hasTemplates } from '../templates/index';
-import { currentRecord, putOwn, rememberIndex } from './records';
+import { graphIndex, rememberedGraphIndex } from '../validation/graph-index';
+import { ComponentLookup, currentRecord, NO_HISTORY, NO_OUTPUTS, putOwn, rememberIndex } from './records';
 import type { BuildState, ComponentRun, CreateBuildInput, ErnestRecord, ResolvedPolicy } from './types';
 
 /** Built-in policy (design.md "Retry policy"): one attempt, 1 s doubling to 60 s, 5 min deadline. */
@@ -43,8 +44,10 @@ export function createBuild(input: CreateBuildInput): BuildState {
   const { graph } = input;
   const defaults = resolvePolicy({ ...DEFAULT_POLICY }, input.defaults);
   const n = graph.changes.length;
+  // ids and edges resolved once: by `validateGraph`, when it checked this same graph object
+  const index = rememberedGraphIndex(graph) ?? graphIndex(graph);
+  const lookup = new ComponentLookup(index.lookup, index.ids);
 
-  const index = new Map<string, number>();
   const providers: string[] = [];
   const providerSlots = new Map<string, number>();
   const components: ComponentRun[] = new Array(n);
@@ -52,7 +55,6 @@ export function createBuild(input: CreateBuildInput): BuildState {
     const c = graph.changes[i];
     if (!c) continue;
     const policy = c.policy ?? null;
-    index.set(c.id, i);
     let providerSlot = providerSlots.get(c.provider);
     if (providerSlot === undefined) {
       providerSlot = providers.length;
@@ -71,9 +73,9 @@ export function createBuild(input: CreateBuildInput): BuildState {
       state: 'waiting',
       attempt: 0,
       triesLeft: policy ? resolvePolicy(defaults, policy).attempts : defaults.attempts,
-      outputs: {},
+      outputs: NO_OUTPUTS,
       error: null,
-      history: [],
+      history: NO_HISTORY,
       payload: null,
       deadline: null,
       retryAt: null,
@@ -87,27 +89,20 @@ export function createBuild(input: CreateBuildInput): BuildState {
   }
 
   // Edges between two components of `changes`; any other edge is already satisfied (its source
-  // is only in `current`) or names Ernest's synthetic start/end.
-  const edges = graph.edges;
-  const src = new Array<number>(edges.length);
-  const dst = new Array<number>(edges.length);
-  let m = 0;
-  for (const e of edges) {
-    const s = index.get(e.source);
-    if (s === undefined) continue;
-    const d = index.get(e.destination);
-    if (d === undefined) continue;
-    src[m] = s;
-    dst[m] = d;
-    m++;
-  }
+  // is only in `current`) or names Ernest's synthetic start/end. An id repeated in `changes` (an
+  // invalid graph) stands for its last occurrence.
+  const { edgeSources, edgeTargets } = index;
+  const edgeCount = edgeSources.length;
   const outStart = new Array<number>(n + 1).fill(0);
   const inStart = new Array<number>(n + 1).fill(0);
-  for (let k = 0; k < m; k++) {
-    const so = (src[k] as number) + 1;
-    const di = (dst[k] as number) + 1;
-    outStart[so] = (outStart[so] as number) + 1;
-    inStart[di] = (inStart[di] as number) + 1;
+  let m = 0;
+  for (let e = 0; e < edgeCount; e++) {
+    const s = lookup.last(edgeSources[e] as number);
+    const d = lookup.last(edgeTargets[e] as number);
+    if (s === -1 || d === -1) continue;
+    outStart[s + 1] = (outStart[s + 1] as number) + 1;
+    inStart[d + 1] = (inStart[d + 1] as number) + 1;
+    m++;
   }
   for (let i = 0; i < n; i++) {
     outStart[i + 1] = (outStart[i + 1] as number) + (outStart[i] as number);
@@ -115,11 +110,13 @@ export function createBuild(input: CreateBuildInput): BuildState {
   }
   const outEdges = new Array<number>(m).fill(0);
   const inEdges = new Array<number>(m).fill(0);
-  const outFill = outStart.slice(0, n);
-  const inFill = inStart.slice(0, n);
-  for (let k = 0; k < m; k++) {
-    const s = src[k] as number;
-    const d = dst[k] as number;
+  // scratch arrays are typed: off the garbage-collected heap, half the size of a number array
+  const outFill = Int32Array.from(outStart);
+  const inFill = Int32Array.from(inStart);
+  for (let e = 0; e < edgeCount; e++) {
+    const s = lookup.last(edgeSources[e] as number);
+    const d = lookup.last(edgeTargets[e] as number);
+    if (s === -1 || d === -1) continue;
     outEdges[(outFill[s] as number)++] = d;
     inEdges[(inFill[d] as number)++] = s;
   }
@@ -128,8 +125,8 @@ export function createBuild(input: CreateBuildInput): BuildState {
   for (let i = 0; i < n; i++) unmet[i] = (inStart[i + 1] as number) - (inStart[i] as number);
 
   // Longest remaining path: Kahn's topological order, then a backward pass.
-  const pending = unmet.slice();
-  const order = new Array<number>(n);
+  const pending = Int32Array.from(unmet);
+  const order = new Int32Array(n);
   let head = 0;
   let tail = 0;
   for (let i = 0; i < n; i++) if (pending[i] === 0) order[tail++] = i;
@@ -199,6 +196,6 @@ export function createBuild(input: CreateBuildInput): BuildState {
     awaitingCount: 0,
     environmentState,
   };
-  rememberIndex(state, index);
+  rememberIndex(state, lookup);
   return state;
 }

@@ -5,7 +5,8 @@
  */
 
 import type { Component } from '../graph/model';
-import type { BuildState, ComponentRun, ErnestRecord } from './types';
+import { IdTable } from '../validation/id-table';
+import type { AttemptRecord, BuildState, ComponentRun, ErnestRecord } from './types';
 
 /**
  * Fields of a payload that describe the component rather than a result: `_component_id`,
@@ -38,22 +39,57 @@ export function putOwn<T>(dict: Record<string, T>, key: string, value: T): void 
 }
 
 /**
- * id → index of the build's components. Derived data, not part of the state: the ids never
- * change after `createBuild`, so the map is built once per state object (and again, once, for a
- * state reloaded from JSON). A cache, not hidden state: it is a function of `state.components`.
+ * `outputs` of a component that has none yet, and `history` of one never dispatched: one shared,
+ * frozen empty object and array instead of two allocations per component. `step` never writes
+ * into an empty `outputs` or `history`: it replaces them (see `complete` and `dispatch`).
  */
-const indexCache = new WeakMap<BuildState, Map<string, number>>();
+export const NO_OUTPUTS: Record<string, unknown> = Object.freeze({}) as Record<string, unknown>;
+export const NO_HISTORY: AttemptRecord[] = Object.freeze([]) as unknown as AttemptRecord[];
+
+/**
+ * id → index of a build's components, over the `IdTable` of their ids. Where an id repeats (an
+ * invalid graph), it answers the last component with that id, as a `Map` filled in order would.
+ */
+export class ComponentLookup {
+  /** first index of a repeated id → its last index; undefined when no id repeats */
+  private readonly lastOf: Map<number, number> | undefined;
+
+  constructor(
+    private readonly table: IdTable,
+    ids: readonly string[],
+  ) {
+    if (table.duplicates.length === 0) return;
+    this.lastOf = new Map();
+    for (const i of table.duplicates) this.lastOf.set(table.indexOf(ids[i] as string), i);
+  }
+
+  /** Index of the component `id`, or -1. */
+  indexOf(id: string): number {
+    return typeof id === 'string' ? this.last(this.table.indexOf(id)) : -1;
+  }
+
+  /** The component answered for the id whose first occurrence is `first` (-1 stays -1). */
+  last(first: number): number {
+    return this.lastOf === undefined || first === -1 ? first : (this.lastOf.get(first) ?? first);
+  }
+}
+
+/**
+ * id → index of the build's components. Derived data, not part of the state: the ids never
+ * change after `createBuild`, so the lookup is built once per state object (and again, once, for
+ * a state reloaded from JSON). A cache, not hidden state: it is a function of `state.components`.
+ */
+const indexCache = new WeakMap<BuildState, ComponentLookup>();
 
 let lastState: BuildState | null = null;
-let lastIndex: Map<string, number> | null = null;
+let lastIndex: ComponentLookup | null = null;
 
-export function componentIndex(state: BuildState): Map<string, number> {
+export function componentIndex(state: BuildState): ComponentLookup {
   if (state === lastState && lastIndex) return lastIndex;
   let index = indexCache.get(state);
   if (!index) {
-    index = new Map();
-    const { components } = state;
-    for (let i = 0; i < components.length; i++) index.set((components[i] as ComponentRun).id, i);
+    const ids = state.components.map((c) => c.id);
+    index = new ComponentLookup(new IdTable(ids), ids);
     indexCache.set(state, index);
   }
   lastState = state;
@@ -61,14 +97,14 @@ export function componentIndex(state: BuildState): Map<string, number> {
   return index;
 }
 
-/** Registers the index `createBuild` made while building `state`. */
-export function rememberIndex(state: BuildState, index: Map<string, number>): void {
+/** Registers the lookup `createBuild` made while building `state`. */
+export function rememberIndex(state: BuildState, index: ComponentLookup): void {
   indexCache.set(state, index);
 }
 
 /** Index of a build component, or -1. */
 export function indexOfComponent(state: BuildState, id: string): number {
-  return componentIndex(state).get(id) ?? -1;
+  return componentIndex(state).indexOf(id);
 }
 
 /** `_component_id`, `_component`, `_action`, `_provider`, `_state`: fields a record's identity owns. */

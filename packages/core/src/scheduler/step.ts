@@ -385,6 +385,7 @@ function dispatch(tx: Tx, i: number): boolean {
   c.payload = payload;
   c.deadline = deadline;
   const record: AttemptRecord = { attempt, dispatchedAt: tx.now, status: 'running' };
+  // a new array for the first attempt: the empty one may be shared (`NO_HISTORY`, or its copy)
   if (c.history.length === 0) c.history = [record];
   else c.history.push(record);
   s.runningByProvider[c.providerSlot] = (s.runningByProvider[c.providerSlot] as number) + 1;
@@ -427,10 +428,15 @@ function endAttempt(tx: Tx, c: ComponentRun, status: AttemptStatus, error?: stri
 
 function complete(tx: Tx, i: number, payload: Record<string, unknown>): void {
   const c = comp(tx.s, i);
-  const outputs = c.outputs;
+  // a new object, never a write into the old one: that may be shared (`NO_OUTPUTS`, or the one
+  // copy a `structuredClone` of the state made of it for every component)
+  const outputs: Record<string, unknown> = {};
+  const before = c.outputs;
+  for (const key in before) if (Object.hasOwn(before, key)) putOwn(outputs, key, before[key]);
   for (const key in payload) {
     if (Object.hasOwn(payload, key) && !isReservedField(key)) putOwn(outputs, key, payload[key]);
   }
+  c.outputs = outputs;
   endAttempt(tx, c, 'completed');
   setState(tx, i, 'completed');
   updateEnvironment(tx, c, payload);

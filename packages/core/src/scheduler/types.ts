@@ -88,11 +88,14 @@ export interface ComponentRun {
   attempt: number;
   /** automatic dispatches left in the current try budget (reset to `attempts` by an operator retry) */
   triesLeft: number;
-  /** result fields merged from `.done` payloads (reserved `_…`, `service`, `error` excluded) */
+  /**
+   * result fields merged from `.done` payloads (reserved `_…`, `service`, `error` excluded).
+   * Read-only: `step` replaces the object; before the first result it is a shared, frozen `{}`.
+   */
   outputs: Record<string, unknown>;
   /** last error text (an `.error` answer, `timeout`, an unresolvable template), or null */
   error: string | null;
-  /** one record per dispatch, oldest first */
+  /** one record per dispatch, oldest first; before the first dispatch, a shared, frozen `[]` */
   history: AttemptRecord[];
   /** the payload sent with the in-flight attempt (so a restarted runner re-sends the same), or null */
   payload: ErnestRecord | null;

@@ -51,7 +51,8 @@ function containsTemplate(value: unknown): boolean {
     return false;
   }
   if (isPlainRecord(value)) {
-    for (const key of Object.keys(value)) if (containsTemplate(value[key])) return true;
+    // `for…in` over own keys: the keys of `Object.keys`, without allocating their array
+    for (const key in value) if (Object.hasOwn(value, key) && containsTemplate(value[key])) return true;
   }
   return false;
 }

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Graph } from '../graph/model';
 import { findCycles } from './cycles';
-import { AncestorOracle, graphIndex, topologicalOrder } from './graph-index';
+import {
+  AncestorOracle,
+  graphIndex,
+  rememberedGraphIndex,
+  sharedGraphIndex,
+  topologicalOrder,
+} from './graph-index';
 import { validateGraph } from './validate-graph';
 
 function graphOf(n: number, edges: [number, number][]): Graph {
@@ -57,6 +63,74 @@ describe('graphIndex', () => {
     expect([...index.inSources]).toEqual([0, 0, 1]);
     expect(index.lookup.indexOf('c2')).toBe(2);
     expect(index.lookup.indexOf('outside')).toBe(-1);
+  });
+});
+
+describe('sharedGraphIndex', () => {
+  /** The index as plain data, to compare two of them. */
+  const plain = (index: ReturnType<typeof graphIndex>) => ({
+    ids: [...index.ids],
+    outStart: [...index.outStart],
+    outTargets: [...index.outTargets],
+    outEdges: [...index.outEdges],
+    inStart: [...index.inStart],
+    inSources: [...index.inSources],
+    inEdges: [...index.inEdges],
+    edgeSources: [...index.edgeSources],
+    edgeTargets: [...index.edgeTargets],
+    duplicates: [...index.lookup.duplicates],
+  });
+
+  it('reuses the index of an unchanged graph', () => {
+    const g = graphOf(3, [
+      [0, 1],
+      [1, 2],
+    ]);
+    g.edges.push({ source: 'outside', destination: 'c2' });
+    expect(rememberedGraphIndex(g)).toBeUndefined();
+    const first = sharedGraphIndex(g);
+    expect(rememberedGraphIndex(g)).toBe(first);
+    expect(sharedGraphIndex(g)).toBe(first);
+    expect(rememberedGraphIndex({ ...g })).toBeUndefined();
+  });
+
+  it('answers what graphIndex answers after any change of ids or edges', () => {
+    const change = fc.oneof(
+      fc.record({
+        kind: fc.constant('id' as const),
+        at: fc.nat(),
+        id: fc.constantFrom('c0', 'c1', 'c5', 'new'),
+      }),
+      fc.record({
+        kind: fc.constant('edge' as const),
+        at: fc.nat(),
+        end: fc.constantFrom('source' as const, 'destination' as const),
+        id: fc.constantFrom('c0', 'c2', 'outside', 'new'),
+      }),
+      fc.record({ kind: fc.constant('drop' as const), at: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(dagArb, fc.array(change, { maxLength: 3 }), (dag, changes) => {
+        const g = graphOf(dag.n, dagEdges(dag));
+        g.edges.push({ source: 'outside', destination: 'c0' });
+        sharedGraphIndex(g);
+        for (const c of changes) {
+          if (c.kind === 'id') {
+            const component = g.changes[c.at % g.changes.length];
+            if (component) component.id = c.id;
+          } else if (c.kind === 'edge') {
+            const edge = g.edges[c.at % g.edges.length];
+            if (edge) edge[c.end] = c.id;
+          } else {
+            g.edges.splice(c.at % g.edges.length, 1);
+          }
+        }
+        const remembered = rememberedGraphIndex(g);
+        const fresh = plain(graphIndex(g));
+        if (remembered) expect(plain(remembered)).toEqual(fresh);
+        expect(plain(sharedGraphIndex(g))).toEqual(fresh);
+      }),
+    );
   });
 });
 

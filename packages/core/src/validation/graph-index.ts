@@ -44,10 +44,17 @@ export function graphIndex(graph: Graph): GraphIndex {
   const outStart = new Int32Array(n + 1);
   const inStart = new Int32Array(n + 1);
   let kept = 0;
+  // Edges often come in runs into the same destination (a component's dependencies listed
+  // together): its id is then compared with the previous one, not looked up again.
+  let lastDestination: string | undefined;
+  let t = -1;
   for (let e = 0; e < edgeCount; e++) {
     const edge = graph.edges[e] as Graph['edges'][number];
     const s = lookup.indexOf(edge.source);
-    const t = lookup.indexOf(edge.destination);
+    if (edge.destination !== lastDestination) {
+      lastDestination = edge.destination;
+      t = lookup.indexOf(lastDestination);
+    }
     edgeSources[e] = s;
     edgeTargets[e] = t;
     if (s === -1 || t === -1) continue;
@@ -91,6 +98,54 @@ export function graphIndex(graph: Graph): GraphIndex {
     edgeSources,
     edgeTargets,
   };
+}
+
+/**
+ * The index `validateGraph` computed for each graph object it checked, so that `createBuild` on
+ * the same graph (an upload: validated, then stored as a new build) does not resolve its ids and
+ * edges a second time.
+ */
+const remembered = new WeakMap<Graph, GraphIndex>();
+
+/**
+ * `graphIndex(graph)`, remembered for `rememberedGraphIndex` (and reused when the graph is
+ * indexed here again unchanged). The answer may be shared: read it, never write to it.
+ */
+export function sharedGraphIndex(graph: Graph): GraphIndex {
+  const index = rememberedGraphIndex(graph) ?? graphIndex(graph);
+  remembered.set(graph, index);
+  return index;
+}
+
+/**
+ * The index `sharedGraphIndex` last computed for this graph object, if it still describes the
+ * graph exactly: the same ids in the same order, and every edge still naming the components it
+ * was indexed with (a check of string equality per edge endpoint, several times cheaper than
+ * looking the ids up again). Undefined when there is none or the graph changed in between.
+ */
+export function rememberedGraphIndex(graph: Graph): GraphIndex | undefined {
+  const index = remembered.get(graph);
+  return index !== undefined && describes(index, graph) ? index : undefined;
+}
+
+/** True when `graphIndex(graph)` would equal `index`. */
+function describes(index: GraphIndex, graph: Graph): boolean {
+  const { ids, lookup, edgeSources, edgeTargets } = index;
+  const { changes, edges } = graph;
+  if (changes.length !== ids.length || edges.length !== edgeSources.length) return false;
+  for (let v = 0; v < ids.length; v++) {
+    if ((changes[v] as Graph['changes'][number]).id !== ids[v]) return false;
+  }
+  // With the same ids, an endpoint equal to `ids[s]` still resolves to `s` (its first
+  // occurrence), and one that resolved to none must be looked up again.
+  for (let e = 0; e < edges.length; e++) {
+    const edge = edges[e] as Graph['edges'][number];
+    const s = edgeSources[e] as number;
+    if (s === -1 ? lookup.indexOf(edge.source) !== -1 : edge.source !== ids[s]) return false;
+    const t = edgeTargets[e] as number;
+    if (t === -1 ? lookup.indexOf(edge.destination) !== -1 : edge.destination !== ids[t]) return false;
+  }
+  return true;
 }
 
 /**

@@ -11,6 +11,11 @@ function reference(ids: readonly string[]): Map<string, number> {
   return map;
 }
 
+/** Indexes of the ids seen earlier in the list, ascending. */
+function laterOccurrences(ids: readonly string[]): number[] {
+  return ids.flatMap((id, i) => (ids.indexOf(id) < i ? [i] : []));
+}
+
 describe('IdTable', () => {
   it('answers the first index of each id, and -1 for unknown ids', () => {
     const table = new IdTable(['a', 'b', 'a', '', 'vpc::prod', 'b']);
@@ -31,6 +36,7 @@ describe('IdTable', () => {
           const table = new IdTable(ids);
           const map = reference(ids);
           for (const id of [...ids, ...probes]) expect(table.indexOf(id)).toBe(map.get(id) ?? -1);
+          expect(table.duplicates).toEqual(laterOccurrences(ids));
         },
       ),
     );
@@ -43,10 +49,13 @@ describe('IdTable', () => {
     for (let i = 0; colliding.length < 300; i++) {
       if ((hashId(`x${i}`) & 1023) === slot) colliding.push(`x${i}`);
     }
-    const table = new IdTable(colliding);
+    const table = new IdTable([...colliding, colliding[3] as string, 'x0', colliding[3] as string]);
     expect(table.usesMap).toBe(true);
     const map = reference(colliding);
     for (const id of [...colliding, 'seed', 'nope']) expect(table.indexOf(id)).toBe(map.get(id) ?? -1);
+    expect(table.duplicates).toEqual(
+      laterOccurrences([...colliding, colliding[3] as string, 'x0', colliding[3] as string]),
+    );
   });
 
   it('does not hand over for ordinary ids', () => {

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings hold Ordo templates, not JavaScript ones
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import ernestExample from '../formats/fixtures/ernest-mapping.example.json' with { type: 'json' };
 import gorchExample from '../formats/fixtures/gorch.example.json' with { type: 'json' };
@@ -86,6 +87,24 @@ describe('validateGraph, one code at a time', () => {
       component('n', { action: 'none' }),
     ]);
     expect(validateGraph(g, { servedProviders: new Set() })).toEqual([]);
+  });
+
+  it('duplicate_id for every later occurrence of an id in changes, in order, naming the first', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'b', 'c', ''), { maxLength: 10 }), (ids) => {
+        const issues = validateGraph(graph(ids.map((id) => component(id)))).filter(
+          (i) => i.code === 'duplicate_id',
+        );
+        const expected = ids.flatMap((id, i) =>
+          id !== '' && ids.indexOf(id) < i
+            ? [
+                `$.changes[${i}]._component_id: component id "${id}" appears more than once ($.changes[${ids.indexOf(id)}] and $.changes[${i}])`,
+              ]
+            : [],
+        );
+        expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual(expected);
+      }),
+    );
   });
 
   it('duplicate_id, in changes and in components, but not across them', () => {

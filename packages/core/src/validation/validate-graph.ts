@@ -6,7 +6,7 @@
 import { ACTIONS, type Component, type Graph, isAction, type ValidationIssue } from '../graph/model';
 import { hasTemplates, listTemplateRefs, type TemplateRef } from '../templates/index';
 import { findCycles } from './cycles';
-import { AncestorOracle, type GraphIndex, graphIndex } from './graph-index';
+import { AncestorOracle, type GraphIndex, sharedGraphIndex } from './graph-index';
 
 /** The codes `validateGraph` reports. */
 export type ValidationCode =
@@ -66,7 +66,7 @@ export function validateGraph(graph: Graph, opts: ValidateOptions = {}): Validat
       path: '$',
     });
   }
-  const index = graphIndex(graph);
+  const index = sharedGraphIndex(graph);
   const served = opts.simulate === true ? undefined : opts.servedProviders;
   checkChanges(graph, index, served, issues);
   const currentIds = checkCurrent(graph, issues);
@@ -98,15 +98,20 @@ function checkChanges(
   // and a type or provider equal to the previous component's is not matched again.
   const isTypeToken = tokenTest();
   const isProviderToken = tokenTest();
+  // the later occurrences of repeated ids, ascending (the id table found them while being built)
+  const { duplicates } = index.lookup;
+  let nextDuplicate = 0;
   for (let i = 0; i < graph.changes.length; i++) {
     const c = graph.changes[i] as Graph['changes'][number];
+    const repeated = duplicates[nextDuplicate] === i;
+    if (repeated) nextDuplicate++;
     if (c.id === '') {
       issues.push(
         missing(`$.changes[${i}]._component_id`, `$.changes[${i}]: component has no _component_id`, c),
       );
-    } else {
+    } else if (repeated) {
       const first = index.lookup.indexOf(c.id);
-      if (first !== i) issues.push(duplicate(c.id, `$.changes[${first}]`, `$.changes[${i}]`));
+      issues.push(duplicate(c.id, `$.changes[${first}]`, `$.changes[${i}]`));
     }
     if (c.type === '') {
       issues.push(missing(`$.changes[${i}]._component`, `${nameOf(c, i)} has no _component (type)`, c));
