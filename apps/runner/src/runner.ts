@@ -5,9 +5,11 @@
 // the loop waits a few ms for more: see `batchWindowMs`):
 //   1. step every input (pure, in memory);
 //   2. persist the whole batch in ONE store transaction (components, events, environment,
-//      operator actions) — the store is the truth;
+//      operator actions) — the store is the truth. The transaction runs in the store's writer
+//      thread while the next batch is stepped here (a batch's save waits for the one before;
+//      when a save fails, the batch stepped meanwhile is dropped too);
 //   3. only then arm timers, publish events, dispatch, cancel, ack results and reply (these
-//      effects run while the next batch is stepped and persisted).
+//      effects run while later batches are stepped and persisted).
 // Results are read through a callback, not an async iterator, and acked without waiting for the
 // server's confirmation; a result stepped disarms its attempt's deadline timer.
 // A crash between 2 and 3 loses nothing: on start the runner reloads unfinished builds,
@@ -84,6 +86,12 @@ export interface RunnerOptions {
   batchWindowMs?: number;
   /** inputs that end the batching window early (default 256) */
   batchTarget?: number;
+  /**
+   * Results that are not a build's: cloud-state and lifecycle requests (dispatch keys with the
+   * build ids `ordo:cloud` / `ordo:lifecycle`). Returns true when it took the delivery (and
+   * acks it itself); the scheduler never sees those.
+   */
+  claimResult?: (delivery: ResultDelivery) => boolean;
 }
 
 interface LoadedBuild {
@@ -144,6 +152,7 @@ export class Runner {
   private readonly prefix: string;
   private readonly nativeProviders: ReadonlySet<string>;
   private readonly simulateAll: boolean;
+  private readonly claimResult: ((delivery: ResultDelivery) => boolean) | undefined;
   private readonly now: () => number;
   private readonly resultAckWaitMs: number;
   private readonly maxBatch: number;
@@ -164,12 +173,24 @@ export class Runner {
   /** empty prefix only: `type/provider` routes the exec streams already capture */
   private readonly routes = new Set<string>();
   /**
-   * Pipelining: the effects (publishes, acks, replies) of the last persisted batch run while
-   * the next batch is stepped and persisted. `effects` is that chain; `olderEffects` the one
-   * before, awaited before a new batch starts, so at most two batches are outstanding.
+   * Pipelining: a batch's save runs (in the store's writer thread) while the next batch is
+   * stepped, and the effects (publishes, acks, replies) of a saved batch run while later ones are
+   * stepped and saved. `effects` is the chain of effects, each link waiting for its batch's save;
+   * `olderEffects` the link before, awaited before a new batch starts, so at most two batches are
+   * outstanding: one being saved, one being stepped.
    */
   private effects: Promise<void> = Promise.resolve();
   private olderEffects: Promise<void> = Promise.resolve();
+  /** the last batch's save, settled and handled: true when it was committed */
+  private saved: Promise<boolean> = Promise.resolve(true);
+  /**
+   * Saves that failed so far. A batch stepped while an earlier save was in flight is saved only if
+   * that save succeeded and no failure was handled since it began (its states may build on what
+   * was lost): see `handle`.
+   */
+  private failures = 0;
+  /** builds in a batch being stepped or saved → how many such batches (kept in memory meanwhile) */
+  private readonly inUse = new Map<string, number>();
 
   constructor(options: RunnerOptions) {
     this.store = options.store;
@@ -178,6 +199,7 @@ export class Runner {
     this.prefix = options.prefix;
     this.nativeProviders = options.nativeProviders;
     this.simulateAll = options.simulateAll;
+    this.claimResult = options.claimResult;
     this.now = options.clock ?? Date.now;
     this.resultAckWaitMs = options.resultAckWaitMs ?? 30_000;
     this.maxBatch = options.maxBatch ?? 2_000;
@@ -187,6 +209,8 @@ export class Runner {
 
   /** Reloads unfinished builds, then follows results and operator commands. */
   async start(): Promise<void> {
+    // the store's writer thread up before the first save needs it
+    await this.store.builds.prepareSaves();
     this.loop = this.run();
     const unfinished = await this.store.builds.unfinished();
     for (const buildId of unfinished) this.push({ kind: 'resume', buildId });
@@ -307,6 +331,7 @@ export class Runner {
   }
 
   private onResult(delivery: ResultDelivery): void {
+    if (this.claimResult?.(delivery)) return;
     const { meta } = delivery;
     this.push({
       kind: 'event',
@@ -372,6 +397,7 @@ export class Runner {
 
   private async handle(batch: Input[]): Promise<void> {
     await this.olderEffects;
+    const generation = this.failures;
     const now = this.now();
     const t0 = performance.now();
     const pending = new Map<string, PendingBatch>();
@@ -388,6 +414,122 @@ export class Runner {
     const naks: ResultDelivery[] = [];
     const failed: Array<(reply: ControlReply) => void> = [];
 
+    try {
+      await this.stepAll(batch, now, pending, effects, resumed, naks, failed);
+    } catch (error) {
+      // The states of this batch's builds may have run ahead: forget them (reloaded from the store).
+      for (const id of pending.keys()) this.builds.delete(id);
+      this.release(pending.keys());
+      throw error;
+    }
+    const t1 = performance.now();
+
+    // A save that failed while this batch was stepped: its states may build on what was lost.
+    if (this.failures !== generation) {
+      for (const id of pending.keys()) this.builds.delete(id);
+      this.dropBatch([...pending.keys()], naks, failed);
+      return;
+    }
+    // The rows are read from the states now (persist reads them before it returns); the
+    // transaction runs once the previous batch's save is settled, and only if no save failed
+    // since this batch began (else its states build on what was lost: it is dropped as well).
+    const save = this.store.builds.persist(
+      [...pending.values()].map((p) => ({
+        state: p.build.state,
+        changed: p.changed,
+        events: p.events,
+        environment: p.environment,
+        actions: p.actions,
+      })),
+      {
+        after: this.saved.then(() => {
+          if (this.failures !== generation) throw new Error('an earlier batch was not saved');
+        }),
+      },
+    );
+    const saved = save.then(
+      () => {
+        for (const { buildId, componentId, attempt } of effects.disarms) {
+          this.disarm(buildId, 'timeout', componentId, attempt);
+          this.disarm(buildId, 'cancel_grace', componentId, attempt);
+        }
+        this.release(pending.keys());
+        for (const [id, entry] of pending) {
+          if (FINISHED.has(entry.build.state.status) && !this.inUse.has(id) && !this.hasTimers(id)) {
+            this.builds.delete(id);
+          }
+        }
+        return true;
+      },
+      (error: unknown) => {
+        if (this.failures === generation) {
+          // This save failed (not an earlier one): every state stepped since the last save that
+          // committed — this batch's and the next one's — ran ahead of the store. Forget them all
+          // (they are reloaded from the store); a batch stepped from here on starts afresh.
+          this.failures += 1;
+          for (const id of this.inUse.keys()) this.builds.delete(id);
+          this.log.error({ err: error }, 'batch failed; affected builds will be reloaded from the store');
+        }
+        // (else an earlier save failed once this batch was stepped: its builds were forgotten then)
+        this.dropBatch([...pending.keys()], naks, failed);
+        return false;
+      },
+    );
+    this.saved = saved;
+
+    const previousEffects = this.effects;
+    this.olderEffects = previousEffects;
+    this.effects = previousEffects
+      .then(() => saved)
+      .then(async (ok) => {
+        if (!ok) return;
+        const t2 = performance.now();
+        await this.carryOut(effects);
+        for (const build of resumed) await this.reconcile(build);
+        this.log.debug(
+          {
+            inputs: batch.length,
+            stepMs: Math.round(t1 - t0),
+            savedMs: Math.round(t2 - t1),
+            effectsMs: Math.round(performance.now() - t2),
+          },
+          'batch',
+        );
+      })
+      .catch((error) => this.log.error({ err: error }, 'carrying out a batch failed'));
+  }
+
+  /** A batch that is not saved: its results redelivered, its requests refused. */
+  private dropBatch(
+    ids: string[],
+    naks: ResultDelivery[],
+    failed: Array<(reply: ControlReply) => void>,
+  ): void {
+    this.release(ids);
+    for (const delivery of naks) safely(() => delivery.nak(1_000));
+    for (const reply of failed)
+      reply({ ok: false, code: 'invalid', reason: 'the store refused the change; try again' });
+  }
+
+  /** Marks `ids` no longer in a batch being stepped or saved (once per batch that marked them). */
+  private release(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const count = (this.inUse.get(id) ?? 1) - 1;
+      if (count > 0) this.inUse.set(id, count);
+      else this.inUse.delete(id);
+    }
+  }
+
+  /** Steps every input of a batch, sorting what comes out into `pending` and `effects`. */
+  private async stepAll(
+    batch: Input[],
+    now: number,
+    pending: Map<string, PendingBatch>,
+    effects: Effects,
+    resumed: LoadedBuild[],
+    naks: ResultDelivery[],
+    failed: Array<(reply: ControlReply) => void>,
+  ): Promise<void> {
     for (const input of batch) {
       const build = await this.load(input.buildId);
       if (!build) {
@@ -404,6 +546,7 @@ export class Runner {
       if (!entry) {
         entry = { build, changed: new Set(), events: [], environment: [], actions: [] };
         pending.set(input.buildId, entry);
+        this.inUse.set(input.buildId, (this.inUse.get(input.buildId) ?? 0) + 1);
       }
       if (input.reply) failed.push(input.reply);
 
@@ -458,51 +601,6 @@ export class Runner {
         naks.push(input.delivery);
       }
     }
-
-    try {
-      await this.store.builds.persist(
-        [...pending.values()].map((p) => ({
-          state: p.build.state,
-          changed: p.changed,
-          events: p.events,
-          environment: p.environment,
-          actions: p.actions,
-        })),
-      );
-    } catch (error) {
-      // The in-memory states ran ahead of the store: forget them and let the inputs come again.
-      for (const id of pending.keys()) this.builds.delete(id);
-      for (const delivery of naks) safely(() => delivery.nak(1_000));
-      for (const reply of failed)
-        reply({ ok: false, code: 'invalid', reason: 'the store refused the change; try again' });
-      throw error;
-    }
-
-    const t1 = performance.now();
-    for (const { buildId, componentId, attempt } of effects.disarms) {
-      this.disarm(buildId, 'timeout', componentId, attempt);
-      this.disarm(buildId, 'cancel_grace', componentId, attempt);
-    }
-    for (const [id, entry] of pending) {
-      if (FINISHED.has(entry.build.state.status) && !this.hasTimers(id)) this.builds.delete(id);
-    }
-    const previous = this.effects;
-    this.olderEffects = previous;
-    this.effects = previous
-      .then(async () => {
-        const t2 = performance.now();
-        await this.carryOut(effects);
-        for (const build of resumed) await this.reconcile(build);
-        this.log.debug(
-          {
-            inputs: batch.length,
-            persistMs: Math.round(t1 - t0),
-            effectsMs: Math.round(performance.now() - t2),
-          },
-          'batch',
-        );
-      })
-      .catch((error) => this.log.error({ err: error }, 'carrying out a batch failed'));
   }
 
   /** Sorts a step's commands into what to persist and what to do after persisting. */

@@ -11,6 +11,7 @@ import {
   type Subscription,
 } from 'nats';
 import type { z } from 'zod';
+import { coalesceWrites } from './coalesce';
 import { decodeMessage, encodeJson, type HeaderRecord, msgHdrsOf, toMsgHdrs } from './codec';
 import { BusError } from './errors';
 import { type BusLogger, defaultLogger } from './logger';
@@ -31,6 +32,11 @@ export interface BusOptions {
   waitOnFirstConnect?: boolean | undefined;
   /** default time limit of requests and JetStream API calls in ms (default 5000) */
   timeoutMs?: number | undefined;
+  /**
+   * send what is published during one turn of the event loop in one socket write (default true;
+   * coalesce.ts); false leaves nats.js as it comes (one write per microtask that published)
+   */
+  coalesceWrites?: boolean | undefined;
 }
 
 /** A received message whose body (and optionally headers) passed validation. */
@@ -167,6 +173,8 @@ export async function connectBus(options: BusOptions): Promise<Bus> {
     );
   }
   logger.info({ server: nc.getServer(), name: options.name }, 'connected to NATS');
+  if (options.coalesceWrites !== false && !coalesceWrites(nc))
+    logger.warn({}, 'nats client internals changed: every publish is written on its own');
   return new NatsBus(options.name, nc, logger, timeout);
 }
 

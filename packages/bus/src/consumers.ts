@@ -310,12 +310,13 @@ function wrap<T, M>(msg: JsMsg, data: T, meta: M, headers: HeaderRecord): Durabl
   return new Delivery(msg, data, meta, headers);
 }
 
-/** A delivery; its methods live on the prototype (no closures per message on the hot path). */
+/**
+ * A delivery; its methods live on the prototype (no closures per message on the hot path). The
+ * stream sequence and delivery count are read from the ack subject when first asked for (the
+ * runner never asks for them).
+ */
 class Delivery<T, M> implements DurableMessage<T, M> {
   readonly subject: string;
-  readonly seq: number;
-  readonly deliveryCount: number;
-  readonly redelivered: boolean;
 
   constructor(
     readonly msg: JsMsg,
@@ -324,9 +325,18 @@ class Delivery<T, M> implements DurableMessage<T, M> {
     readonly headers: HeaderRecord,
   ) {
     this.subject = msg.subject;
-    this.seq = msg.seq;
-    this.deliveryCount = msg.info.redeliveryCount;
-    this.redelivered = msg.redelivered;
+  }
+
+  get seq(): number {
+    return this.msg.seq;
+  }
+
+  get deliveryCount(): number {
+    return this.msg.info.redeliveryCount;
+  }
+
+  get redelivered(): boolean {
+    return this.msg.redelivered;
   }
 
   ackNow(): void {

@@ -14,7 +14,7 @@ import {
   resultMessageSchema,
 } from '@ordo/contracts';
 import type { PubAck } from 'nats';
-import { encodeJson } from './codec';
+import { encodeJson, utf8 } from './codec';
 import type { Bus } from './connection';
 import {
   consumeDurable,
@@ -66,8 +66,6 @@ export function publishResult(
   });
 }
 
-const encoder = new TextEncoder();
-
 /**
  * `publishResult` of a body the caller has serialised already: `text` must be
  * `JSON.stringify(message)` (an executor records the same text). The message is checked as
@@ -89,7 +87,7 @@ export function publishResultText(
   } catch (err) {
     return Promise.reject(err);
   }
-  return bus.jsPublishEncoded(subject, encoder.encode(text), {
+  return bus.jsPublishEncoded(subject, utf8(text), {
     headers: execHeaders(meta),
     expectStream: STREAM.results,
   });

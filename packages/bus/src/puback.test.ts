@@ -80,6 +80,16 @@ describe('jsPublish through the PubAck inbox', () => {
     expect(ack.stream).toBe(STREAM.events);
   });
 
+  it('times out a publish with a shorter limit made after one with a longer limit', async () => {
+    const silent = bus.nc.subscribe('quiet.limits');
+    const long = bus.jsPublish('quiet.limits', buildEventBatchSchema, event(1), { timeoutMs: 60_000 });
+    long.catch(() => undefined);
+    await expect(
+      bus.jsPublish('quiet.limits', buildEventBatchSchema, event(2), { timeoutMs: 300 }),
+    ).rejects.toMatchObject({ code: 'PUBLISH_FAILED', message: expect.stringMatching(/timeout/) });
+    silent.unsubscribe();
+  });
+
   it('refuses an invalid body before publishing (INVALID_MESSAGE)', async () => {
     await expect(
       bus.jsPublish(eventsSubject('bad'), buildEventBatchSchema, { events: [] }),

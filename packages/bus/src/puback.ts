@@ -48,6 +48,13 @@ export class PubAcks {
   private counter = 0;
   private readonly pending = new Map<string, Pending>();
   private sweeper: NodeJS.Timeout | undefined;
+  /**
+   * The pending publishes expire in the order they were made (the usual case: one time limit for
+   * all): a sweep then stops at the first that has time left, instead of looking at every one
+   * (5,000 dispatches of a build's start, ten times a second, for as long as they wait).
+   */
+  private inOrder = true;
+  private lastExpires = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly nc: NatsConnection) {
     this.prefix = `${createInbox()}.`;
@@ -63,7 +70,14 @@ export class PubAcks {
   ): Promise<PubAck> {
     return new Promise<PubAck>((resolve, reject) => {
       const token = (this.counter++).toString(36);
-      this.pending.set(token, { resolve, reject, expires: Date.now() + timeoutMs });
+      const expires = Date.now() + timeoutMs;
+      if (this.pending.size === 0) {
+        this.inOrder = true;
+      } else if (expires < this.lastExpires) {
+        this.inOrder = false;
+      }
+      this.lastExpires = expires;
+      this.pending.set(token, { resolve, reject, expires });
       try {
         this.subscribe();
         this.nc.publish(subject, data, { reply: this.prefix + token, ...(headers ? { headers } : {}) });
@@ -148,7 +162,10 @@ export class PubAcks {
   private sweep(): void {
     const now = Date.now();
     for (const [token, entry] of this.pending) {
-      if (entry.expires > now) continue;
+      if (entry.expires > now) {
+        if (this.inOrder) break;
+        continue;
+      }
       this.pending.delete(token);
       entry.reject(new PubAckError('timeout: no PubAck in time', 'timeout'));
     }

@@ -352,6 +352,33 @@ describe('builds', () => {
     expect(JSON.stringify(await store.builds.loadState(r.id))).toBe(JSON.stringify(state));
   });
 
+  it('persist reads the state when called: stepping on at once changes nothing of that save', async () => {
+    const r = record(ernestGraph());
+    await store.builds.create(r);
+    const state = (await store.builds.loadState(r.id)) as BuildState;
+    const start = step(state, { kind: 'start' }, 1_700_000_001_000);
+    const saved = JSON.stringify(state);
+    const save = store.builds.persist([batchOf(state, { kind: 'start' }, start.commands)]);
+    // the runner steps the next batch while the save runs in the writer thread
+    step(state, { kind: 'cancel', actor: 'alice' }, 1_700_000_001_500);
+    await save;
+    expect(JSON.stringify(await store.builds.loadState(r.id))).toBe(saved);
+  });
+
+  it('persist after a save that failed stores nothing', async () => {
+    const r = record(ernestGraph());
+    await store.builds.create(r);
+    const state = (await store.builds.loadState(r.id)) as BuildState;
+    const before = JSON.stringify(state);
+    const start = step(state, { kind: 'start' }, 1_700_000_001_000);
+    const failed = Promise.reject(new Error('the save before failed'));
+    await expect(
+      store.builds.persist([batchOf(state, { kind: 'start' }, start.commands)], { after: failed }),
+    ).rejects.toThrow(/earlier save failed/);
+    expect(JSON.stringify(await store.builds.loadState(r.id))).toBe(before);
+    expect(await store.builds.events(r.id, 0)).toEqual([]);
+  });
+
   it('persist is all or nothing: a repeated event seq fails the whole batch and stores none of it', async () => {
     const r = record(ernestGraph());
     await store.builds.create(r);

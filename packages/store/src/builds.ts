@@ -22,11 +22,18 @@ import {
   type StateCounts,
   savedComponent,
 } from '@ordo/core';
-import { deleteRows, insertRows, sqlDate, type Tx, updateRows, upsertRows } from './bulk';
+import {
+  deleteStatement,
+  insertRows,
+  insertStatement,
+  sqlDate,
+  updateStatement,
+  upsertStatement,
+} from './bulk';
 import { planEnvironmentWrites } from './environment-changes';
 import { StoreError } from './errors';
 import { Prisma, type PrismaClient } from './generated/prisma/client';
-import type { SqliteConnection, SqlTransaction } from './sqlite';
+import { SqlCheckError, type SqliteConnection, type SqlStatement } from './sqlite';
 
 // ---------------------------------------------------------------------------------------------
 // types
@@ -252,7 +259,6 @@ function countsOf(value: unknown): Partial<StateCounts> {
 export class BuildRepository {
   readonly #db: PrismaClient;
   readonly #sql: SqliteConnection;
-
   /** `sql`: the same database's connection, for the scheduler's saves (`persist`) around Prisma */
   constructor(db: PrismaClient, sql: SqliteConnection) {
     this.#db = db;
@@ -406,8 +412,14 @@ export class BuildRepository {
    * component (its columns and `run`), its Attempt rows, the events, the environment commands
    * (applied to the build's view and to the environment's current state), the operator actions.
    * Batches of the same build are merged (the last batch's state is the one saved).
+   *
+   * The rows are read from the states when this is called (before it returns its promise), so
+   * the caller may step the states further at once. `after`: the transaction runs only once it
+   * resolved — a caller that steps on while an earlier save is in flight passes that save, so
+   * that nothing built on top of a failed save is ever stored; when `after` rejects, nothing is
+   * saved and this rejects too.
    */
-  async persist(batches: PersistBatch[]): Promise<void> {
+  async persist(batches: PersistBatch[], options: { after?: Promise<unknown> } = {}): Promise<void> {
     const byBuild = new Map<string, MergedBatch>();
     for (const batch of batches) {
       let merged = byBuild.get(batch.state.id);
@@ -422,13 +434,32 @@ export class BuildRepository {
       if (batch.actions) merged.actions.push(...batch.actions);
     }
     if (byBuild.size === 0) return;
+    // The rows are read from the states now, before anything is awaited: the caller may step
+    // the states further as soon as this returns its promise.
+    const statements: SqlStatement[] = [];
+    const failures: Array<(check: SqlCheckError) => string> = [];
+    for (const merged of byBuild.values()) {
+      for (const { statement, failure } of persistStatements(merged)) {
+        if (failure !== undefined) failures[statements.length] = failure;
+        statements.push(statement);
+      }
+    }
+    if (options.after) {
+      try {
+        await options.after;
+      } catch (error) {
+        throw new Error('an earlier save failed: nothing was saved', { cause: error });
+      }
+    }
     try {
-      // On the raw connection: through Prisma each of these statements cost about 1 ms of query
-      // compilation and client work whatever its size, and a batch several of them (bench/BENCH.md).
-      await this.#sql.transaction(async (tx) => {
-        for (const merged of byBuild.values()) await persistBuild(tx, merged);
-      });
+      // On the raw connection, in the writer thread (sqlite.ts): through Prisma each of these
+      // statements cost about 1 ms of query compilation and client work whatever its size, and
+      // on the main thread SQLite's own work blocked the process (bench/BENCH.md).
+      await this.#sql.run(statements);
     } catch (error) {
+      if (error instanceof SqlCheckError) {
+        throw new StoreError('NOT_FOUND', failures[error.index]?.(error) ?? error.message, { cause: error });
+      }
       if (isUniqueViolation(error)) {
         throw new StoreError(
           'CONFLICT',
@@ -440,6 +471,14 @@ export class BuildRepository {
       }
       throw error;
     }
+  }
+
+  /**
+   * Gets the saves' writer thread ready (sqlite.ts), so that the first `persist` does not pay for
+   * starting it. The runner calls this when it starts.
+   */
+  prepareSaves(): Promise<void> {
+    return this.#sql.prepare();
   }
 
   /** Everything a viewer needs to show a build, read in one transaction; null if there is no such build. */
@@ -649,8 +688,8 @@ const BUILD_ENVIRONMENT_INSERT = [
   ['componentId', 'value'],
   ['record', 'json'],
 ] as const;
+/** (after `environmentId`, which the statement looks up) */
 const ENVIRONMENT_INSERT = [
-  ['environmentId', 'value'],
   ['componentId', 'value'],
   ['record', 'json'],
   ['updatedAt', 'value'],
@@ -686,10 +725,24 @@ const ACTION_INSERT = [
   ['reason', 'value'],
 ] as const;
 
-async function persistBuild(tx: SqlTransaction, batch: MergedBatch): Promise<void> {
+/** A statement of a save, and what to say when it does not change the rows it must. */
+interface PersistStatement {
+  statement: SqlStatement;
+  failure?: (check: SqlCheckError) => string;
+}
+
+/**
+ * The statements that save one build's merged batch. Built at once from the state as it is now
+ * (nothing is awaited), so that the caller may go on stepping it while they run.
+ */
+function persistStatements(batch: MergedBatch): PersistStatement[] {
   const s = batch.state;
   const buildId = s.id;
   const now = sqlDate(Date.now());
+  const out: PersistStatement[] = [];
+  const add = (statement: SqlStatement | undefined, failure?: (check: SqlCheckError) => string) => {
+    if (statement) out.push(failure === undefined ? { statement } : { statement, failure });
+  };
   const scheduler: SchedulerFields = {
     rng: s.rng,
     halted: s.halted,
@@ -697,21 +750,22 @@ async function persistBuild(tx: SqlTransaction, batch: MergedBatch): Promise<voi
     parked: s.parked,
     retryQueue: s.retryQueue,
   };
-  const build = await tx.query<{ environmentId: string }>(
-    'UPDATE "Build" SET "status" = ?, "seq" = ?, "startedAt" = ?, "finishedAt" = ?, "counts" = ?, "scheduler" = ? WHERE "id" = ? RETURNING "environmentId"',
-    [
-      s.status,
-      s.seq,
-      sqlDate(s.startedAt),
-      sqlDate(s.finishedAt),
-      JSON.stringify(s.counts),
-      JSON.stringify(scheduler),
-      buildId,
-    ],
+  add(
+    {
+      sql: 'UPDATE "Build" SET "status" = ?, "seq" = ?, "startedAt" = ?, "finishedAt" = ?, "counts" = ?, "scheduler" = ? WHERE "id" = ?',
+      args: [
+        s.status,
+        s.seq,
+        sqlDate(s.startedAt),
+        sqlDate(s.finishedAt),
+        JSON.stringify(s.counts),
+        JSON.stringify(scheduler),
+        buildId,
+      ],
+      changes: 1,
+    },
+    () => `no build ${buildId}; nothing was saved`,
   );
-  const environmentId = build[0]?.environmentId;
-  if (environmentId === undefined)
-    throw new StoreError('NOT_FOUND', `no build ${buildId}; nothing was saved`);
 
   const updates: unknown[][] = [];
   const attempts: unknown[][] = [];
@@ -744,28 +798,20 @@ async function persistBuild(tx: SqlTransaction, batch: MergedBatch): Promise<voi
       ]);
     }
   }
-  const updated = await updateRows(
-    tx,
-    'BuildComponent',
-    { buildId },
-    ['componentId'],
-    COMPONENT_UPDATE,
-    updates,
+  const update = updateStatement('BuildComponent', { buildId }, ['componentId'], COMPONENT_UPDATE, updates);
+  add(
+    update && { ...update, changes: updates.length },
+    (check) => `build ${buildId}: ${check.expected - check.actual} changed components are not stored`,
   );
-  if (updated !== updates.length) {
-    throw new StoreError(
-      'NOT_FOUND',
-      `build ${buildId}: ${updates.length - updated} changed components are not stored`,
-    );
-  }
   // History only grows and its entries become final: upsert the changed components' (short) histories.
-  await upsertRows(
-    tx,
-    'Attempt',
-    ATTEMPT_INSERT,
-    attempts,
-    ['buildId', 'componentId', 'attempt'],
-    ['finishedAt', 'status', 'error'],
+  add(
+    upsertStatement(
+      'Attempt',
+      ATTEMPT_INSERT,
+      attempts,
+      ['buildId', 'componentId', 'attempt'],
+      ['finishedAt', 'status', 'error'],
+    ),
   );
 
   const events = batch.events.map((e) => [
@@ -780,21 +826,34 @@ async function persistBuild(tx: SqlTransaction, batch: MergedBatch): Promise<voi
     e.action ?? null,
     e.attempt ?? null,
   ]);
-  await insertRows(tx, 'BuildEvent', EVENT_INSERT, events);
+  add(insertStatement('BuildEvent', EVENT_INSERT, events));
 
   if (batch.environment.length > 0) {
     // The build's own view, then the environment's current state: the same commands, in order.
-    await applyEnvironment(tx, 'BuildEnvironmentRecord', { buildId }, batch.environment, (id, record) => [
-      buildId,
-      id,
-      record,
-    ]);
-    await applyEnvironment(tx, 'EnvironmentComponent', { environmentId }, batch.environment, (id, record) => [
-      environmentId,
-      id,
-      record,
-      now,
-    ]);
+    const writes = planEnvironmentWrites(batch.environment);
+    add(deleteStatement('BuildEnvironmentRecord', { buildId }, 'componentId', writes.deletes));
+    add(
+      upsertStatement(
+        'BuildEnvironmentRecord',
+        BUILD_ENVIRONMENT_INSERT,
+        writes.upserts.map(([id, record]) => [buildId, id, record]),
+        ['buildId', 'componentId'],
+        ['record'],
+      ),
+    );
+    // the build's environment, looked up by the statements themselves (a constant subquery)
+    const environmentId = { expr: '(SELECT "environmentId" FROM "Build" WHERE "id" = ?)', args: [buildId] };
+    add(deleteStatement('EnvironmentComponent', { environmentId }, 'componentId', writes.deletes));
+    add(
+      upsertStatement(
+        'EnvironmentComponent',
+        ENVIRONMENT_INSERT,
+        writes.upserts.map(([id, record]) => [id, record, now]),
+        ['environmentId', 'componentId'],
+        ['record', 'updatedAt'],
+        { column: 'environmentId', value: environmentId },
+      ),
+    );
   }
 
   const actions = batch.actions.map((a) => [
@@ -806,29 +865,6 @@ async function persistBuild(tx: SqlTransaction, batch: MergedBatch): Promise<voi
     a.accepted,
     a.reason ?? null,
   ]);
-  await insertRows(tx, 'OperatorAction', ACTION_INSERT, actions);
-}
-
-/**
- * Applies environment commands to an ordered table keyed by (`fixed`, componentId): the
- * removed ids are deleted, then the present ones upserted in order (see environment-changes.ts).
- */
-async function applyEnvironment(
-  tx: Tx,
-  table: 'BuildEnvironmentRecord' | 'EnvironmentComponent',
-  fixed: Record<string, string>,
-  commands: EnvironmentCommand[],
-  insertRow: (id: string, record: ErnestRecord) => unknown[],
-): Promise<void> {
-  const writes = planEnvironmentWrites(commands);
-  await deleteRows(tx, table, fixed, 'componentId', writes.deletes);
-  const key = table === 'EnvironmentComponent' ? 'environmentId' : 'buildId';
-  await upsertRows(
-    tx,
-    table,
-    table === 'EnvironmentComponent' ? ENVIRONMENT_INSERT : BUILD_ENVIRONMENT_INSERT,
-    writes.upserts.map(([id, record]) => insertRow(id, record)),
-    [key, 'componentId'],
-    table === 'EnvironmentComponent' ? ['record', 'updatedAt'] : ['record'],
-  );
+  add(insertStatement('OperatorAction', ACTION_INSERT, actions));
+  return out;
 }

@@ -12,7 +12,7 @@
 // reads and filters them unchanged: DateTime as `YYYY-MM-DDTHH:MM:SS.sss+00:00` text (sqlDate),
 // Boolean as 0/1, Json as JSON text.
 import type { Prisma } from './generated/prisma/client';
-import type { SqlTransaction, SqlValue } from './sqlite';
+import type { SqlStatement, SqlTransaction, SqlValue } from './sqlite';
 
 /**
  * Where the statements run: a raw transaction on the store's connection (sqlite.ts; the
@@ -86,11 +86,21 @@ export async function insertRows(
   columns: ReadonlyArray<readonly [string, Kind]>,
   rows: unknown[][],
 ): Promise<void> {
-  if (rows.length === 0) return;
+  const statement = insertStatement(table, columns, rows);
+  if (statement) await sqlOf(tx).execute(statement.sql, statement.args);
+}
+
+/** The statement of `insertRows`; undefined when there are no rows. */
+export function insertStatement(
+  table: string,
+  columns: ReadonlyArray<readonly [string, Kind]>,
+  rows: unknown[][],
+): SqlStatement | undefined {
+  if (rows.length === 0) return undefined;
   const sql = `INSERT INTO ${quote(table)} (${columns.map(([c]) => quote(c)).join(', ')}) SELECT ${selectList(
     columns,
   )} FROM json_each(?) ORDER BY key`;
-  await sqlOf(tx).execute(sql, [encode(columns, rows)]);
+  return { sql, args: [encode(columns, rows)] };
 }
 
 /**
@@ -109,7 +119,19 @@ export async function updateRows(
   columns: ReadonlyArray<readonly [string, Kind]>,
   rows: unknown[][],
 ): Promise<number> {
-  if (rows.length === 0) return 0;
+  const statement = updateStatement(table, fixed, keys, columns, rows);
+  return statement ? sqlOf(tx).execute(statement.sql, statement.args) : 0;
+}
+
+/** The statement of `updateRows`; undefined when there are no rows. */
+export function updateStatement(
+  table: string,
+  fixed: Record<string, string>,
+  keys: readonly string[],
+  columns: ReadonlyArray<readonly [string, Kind]>,
+  rows: unknown[][],
+): SqlStatement | undefined {
+  if (rows.length === 0) return undefined;
   const all = [...keys.map((k) => [k, 'value'] as const), ...columns];
   const names = all.map((_, i) => `c${i}`);
   const cte = `WITH j AS MATERIALIZED (SELECT ${all
@@ -122,7 +144,7 @@ export async function updateRows(
     ...keys.map((k, i) => `${quote(table)}.${quote(k)} = j.${names[i]}`),
   ].join(' AND ');
   const sql = `${cte} UPDATE ${quote(table)} SET ${set} FROM j WHERE ${where}`;
-  return sqlOf(tx).execute(sql, [encode(all, rows), ...fixedNames.map((c) => fixed[c] as string)]);
+  return { sql, args: [encode(all, rows), ...fixedNames.map((c) => fixed[c] as string)] };
 }
 
 /**
@@ -137,13 +159,37 @@ export async function upsertRows(
   conflict: readonly string[],
   update: readonly string[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const sql = `INSERT INTO ${quote(table)} (${columns.map(([c]) => quote(c)).join(', ')}) SELECT ${selectList(
-    columns,
+  const statement = upsertStatement(table, columns, rows, conflict, update);
+  if (statement) await sqlOf(tx).execute(statement.sql, statement.args);
+}
+
+/** A scalar SQL expression with its arguments, e.g. `(SELECT "x" FROM "T" WHERE "id" = ?)`. */
+export interface SqlExpr {
+  readonly expr: string;
+  readonly args: readonly SqlValue[];
+}
+
+/**
+ * The statement of `upsertRows`; undefined when there are no rows. `lead`: one more column, first,
+ * whose value for every row is an SQL expression (a value the statement looks up itself).
+ */
+export function upsertStatement(
+  table: string,
+  columns: ReadonlyArray<readonly [string, Kind]>,
+  rows: unknown[][],
+  conflict: readonly string[],
+  update: readonly string[],
+  lead?: { column: string; value: SqlExpr },
+): SqlStatement | undefined {
+  if (rows.length === 0) return undefined;
+  const names = [...(lead ? [lead.column] : []), ...columns.map(([c]) => c)];
+  const values = [...(lead ? [lead.value.expr] : []), selectList(columns)];
+  const sql = `INSERT INTO ${quote(table)} (${names.map(quote).join(', ')}) SELECT ${values.join(
+    ', ',
   )} FROM json_each(?) WHERE true ORDER BY key ON CONFLICT (${conflict.map(quote).join(', ')}) DO UPDATE SET ${update
     .map((c) => `${quote(c)} = excluded.${quote(c)}`)
     .join(', ')}`;
-  await sqlOf(tx).execute(sql, [encode(columns, rows)]);
+  return { sql, args: [...(lead ? lead.value.args : []), encode(columns, rows)] };
 }
 
 /** `DELETE FROM table WHERE fixed… AND column IN (values)`. */
@@ -154,10 +200,31 @@ export async function deleteRows(
   column: string,
   values: readonly string[],
 ): Promise<void> {
-  if (values.length === 0) return;
-  const fixedNames = Object.keys(fixed);
-  const sql = `DELETE FROM ${quote(table)} WHERE ${fixedNames
-    .map((c) => `${quote(c)} = ?`)
-    .join(' AND ')} AND ${quote(column)} IN (SELECT value FROM json_each(?))`;
-  await sqlOf(tx).execute(sql, [...fixedNames.map((c) => fixed[c] as string), JSON.stringify(values)]);
+  const statement = deleteStatement(table, fixed, column, values);
+  if (statement) await sqlOf(tx).execute(statement.sql, statement.args);
+}
+
+/** The statement of `deleteRows`; undefined when there are no values. A fixed value may be an SQL expression. */
+export function deleteStatement(
+  table: string,
+  fixed: Record<string, string | SqlExpr>,
+  column: string,
+  values: readonly string[],
+): SqlStatement | undefined {
+  if (values.length === 0) return undefined;
+  const conditions: string[] = [];
+  const args: SqlValue[] = [];
+  for (const [name, value] of Object.entries(fixed)) {
+    if (typeof value === 'string') {
+      conditions.push(`${quote(name)} = ?`);
+      args.push(value);
+    } else {
+      conditions.push(`${quote(name)} = ${value.expr}`);
+      args.push(...value.args);
+    }
+  }
+  const sql = `DELETE FROM ${quote(table)} WHERE ${conditions.join(' AND ')} AND ${quote(
+    column,
+  )} IN (SELECT value FROM json_each(?))`;
+  return { sql, args: [...args, JSON.stringify(values)] };
 }

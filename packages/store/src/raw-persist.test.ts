@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BuildRepository, type PersistBatch } from './builds';
 import { sqlOf } from './bulk';
 import { PrismaClient } from './generated/prisma/client';
-import { SqliteAdapterFactory, type SqliteConnection } from './sqlite';
+import { runStatements, SqliteAdapterFactory, type SqliteConnection } from './sqlite';
 import { createTestDatabase, createTestStore, type TestDatabase } from './testing';
 
 afterEach(() => {
@@ -138,6 +138,8 @@ async function dump(url: string): Promise<unknown> {
 /** The same statements through a Prisma interactive transaction (how persist ran before). */
 function throughPrisma(db: PrismaClient): SqliteConnection {
   return {
+    run: (statements) => db.$transaction((tx) => runStatements(sqlOf(tx), statements), { timeout: 60_000 }),
+    prepare: async () => {},
     transaction: (work) => db.$transaction((tx) => work(sqlOf(tx)), { timeout: 60_000 }),
     close: async () => {},
   };

@@ -14,17 +14,38 @@
 // below has a lock of its own that every statement and every transaction of either user takes:
 // a transaction holds it from BEGIN to COMMIT/ROLLBACK, and no statement of anyone else runs on
 // the connection in between.
+//
+// The runner's saves (`SqliteConnection.run`) go one step further: their statements run in a
+// worker thread (sqlite-writer.mjs) on a connection of its own to the same file, so that the
+// process's main thread goes on with NATS and scheduling while SQLite executes and fsyncs a
+// commit (libSQL is synchronous: on the main thread each save blocked the whole process). Such a
+// save still takes the lock above for its whole transaction, so nothing of Prisma's runs on the
+// main connection meanwhile (it waits without blocking the thread), and the two connections
+// never contend for SQLite's write lock.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as workerThreads from 'node:worker_threads';
+
 import {
   type Client,
   type Config,
   createClient,
   type InStatement,
   type InValue,
+  LibsqlError,
   type ResultSet,
   type Transaction,
   type TransactionMode,
 } from '@libsql/client';
 import { PrismaLibSQL } from '@prisma/adapter-libsql';
+
+/**
+ * The Worker constructor, read off the module at run time: the web app's bundler (Turbopack)
+ * follows `new Worker(x)` and fails on a path it cannot resolve statically, although the web app
+ * never starts the writer thread (only the runner saves).
+ */
+const Worker = Reflect.get(workerThreads, 'Worker') as typeof workerThreads.Worker;
+type Worker = workerThreads.Worker;
 
 /** Connection settings applied when a Store's connection opens. */
 export interface SqliteSettings {
@@ -137,6 +158,11 @@ class SingleConnectionClient implements Client {
     return this.#locked(() => this.#inner.executeMultiple(sql));
   }
 
+  /** runs `work` while no statement or transaction of this client runs (the writer thread's saves) */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.#locked(work);
+  }
+
   /**
    * BEGIN IMMEDIATE takes the write lock at the start (waiting up to busy_timeout), so a
    * transaction that reads and then writes never fails half-way with SQLITE_BUSY_SNAPSHOT
@@ -241,6 +267,43 @@ class SameConnectionTransaction implements Transaction {
 /** A value bound to a `?` of a raw statement. */
 export type SqlValue = InValue;
 
+/** One statement of a save (`SqliteConnection.run`). */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly args: readonly SqlValue[];
+  /** the number of rows it must change; any other count rolls the whole save back (`SqlCheckError`) */
+  readonly changes?: number | undefined;
+}
+
+/** A statement of a save changed another number of rows than it had to; nothing was saved. */
+export class SqlCheckError extends Error {
+  constructor(
+    /** the statement's position in the save */
+    readonly index: number,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`statement ${index} changed ${actual} rows, not ${expected}; rolled back`);
+    this.name = 'SqlCheckError';
+  }
+}
+
+/** Runs a save's statements in `tx`, in order, checking their counts: what the writer thread does. */
+export async function runStatements(
+  tx: SqlTransaction,
+  statements: readonly SqlStatement[],
+): Promise<number[]> {
+  const changes: number[] = [];
+  for (const [index, statement] of statements.entries()) {
+    const changed = await tx.execute(statement.sql, statement.args);
+    if (statement.changes !== undefined && changed !== statement.changes) {
+      throw new SqlCheckError(index, statement.changes, changed);
+    }
+    changes.push(changed);
+  }
+  return changes;
+}
+
 /** Statements of one raw transaction (`SqliteConnection.transaction`). */
 export interface SqlTransaction {
   /** runs a statement; returns the number of rows it changed */
@@ -274,8 +337,24 @@ export class SqliteAdapterFactory extends PrismaLibSQL {
     return this.#client;
   }
 
+  #writer: WriterThread | undefined;
+
+  #writerThread(): WriterThread {
+    this.#writer ??= new WriterThread(this.#url, setupStatements(this.#settings));
+    return this.#writer;
+  }
+
   /** Statements on the same connection as Prisma's, around Prisma (see the top of this file). */
   readonly connection: SqliteConnection = {
+    run: (statements) => {
+      if (statements.length === 0) return Promise.resolve([]);
+      const writer = this.#writerThread();
+      return this.#connection().exclusive(() => writer.run(statements));
+    },
+    prepare: async () => {
+      const writer = this.#writerThread();
+      await this.#connection().exclusive(() => writer.run([]));
+    },
     transaction: async (work) => {
       const tx = await this.#connection().transaction();
       try {
@@ -295,12 +374,27 @@ export class SqliteAdapterFactory extends PrismaLibSQL {
     },
     close: async () => {
       await this.#client?.closeWhenIdle();
+      const writer = this.#writer;
+      this.#writer = undefined;
+      await writer?.close();
     },
   };
 }
 
 /** Raw transactions on a Store's connection, serialised with Prisma's. */
 export interface SqliteConnection {
+  /**
+   * Runs `statements` in order in one IMMEDIATE transaction, in the writer thread (see the top of
+   * this file): committed (durable per `synchronous`) when every statement succeeded and changed
+   * the rows it had to, else rolled back and rejected (`SqlCheckError`, or libSQL's error). Resolves
+   * with the rows each statement changed. Serialised with Prisma's statements and `transaction`.
+   */
+  run(statements: readonly SqlStatement[]): Promise<number[]>;
+  /**
+   * Starts the writer thread and opens its connection now, so that the first save does not wait
+   * for them (a thread, its own copy of the libSQL client, the file opened: 0.1–1 s on a busy machine).
+   */
+  prepare(): Promise<void>;
   /**
    * Runs `work` in one IMMEDIATE transaction: committed when it resolves (a commit is durable per
    * `synchronous`), rolled back when it throws. Do not call Prisma from inside `work`: Prisma
@@ -309,4 +403,100 @@ export interface SqliteConnection {
   transaction<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** closes the connection once it is idle */
   close(): Promise<void>;
+}
+
+/** What the writer thread answers (sqlite-writer.mjs). */
+type WriterReply =
+  | { id: number; changes: number[] }
+  | { id: number; check: { index: number; expected: number; actual: number } }
+  | { id: number; error: { message: string; code?: string; rawCode?: number } };
+
+/**
+ * The worker thread that runs the saves on a connection of its own (sqlite-writer.mjs, plain
+ * JavaScript so that it loads without a TypeScript loader). Started on the first save; keeps the
+ * process alive only while a save is in flight; a thread that dies fails the saves in flight and
+ * is started again by the next one.
+ */
+class WriterThread {
+  readonly #url: string;
+  readonly #setup: string[];
+  #worker: Worker | undefined;
+  #next = 0;
+  readonly #pending = new Map<
+    number,
+    { resolve: (changes: number[]) => void; reject: (error: Error) => void }
+  >();
+
+  constructor(url: string, setup: string[]) {
+    this.#url = url;
+    this.#setup = setup;
+  }
+
+  /** a save; no statements: only opens the thread's connection */
+  run(statements: readonly SqlStatement[]): Promise<number[]> {
+    const worker = this.#start();
+    const id = this.#next++;
+    return new Promise<number[]>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      if (this.#pending.size === 1) worker.ref();
+      worker.postMessage({ id, statements });
+    });
+  }
+
+  #start(): Worker {
+    if (this.#worker) return this.#worker;
+    // next to this file; not `new URL(…, import.meta.url)`, which bundlers (the web app's) would follow
+    const file = join(dirname(fileURLToPath(import.meta.url)), 'sqlite-writer.mjs');
+    // no execArgv: the thread needs no TypeScript loader (`--import tsx`) of its own
+    const worker = new Worker(file, { workerData: { url: this.#url, setup: this.#setup }, execArgv: [] });
+    worker.unref();
+    worker.on('message', (reply: WriterReply) => this.#settle(reply));
+    worker.on('error', (error) => this.#fail(worker, error));
+    worker.on('exit', (code) => this.#fail(worker, new Error(`the SQLite writer thread exited (${code})`)));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #settle(reply: WriterReply): void {
+    const entry = this.#pending.get(reply.id);
+    if (!entry) return;
+    this.#pending.delete(reply.id);
+    if (this.#pending.size === 0) this.#worker?.unref();
+    if ('changes' in reply) entry.resolve(reply.changes);
+    else if ('check' in reply)
+      entry.reject(new SqlCheckError(reply.check.index, reply.check.expected, reply.check.actual));
+    else entry.reject(libsqlError(reply.error));
+  }
+
+  #fail(worker: Worker, error: Error): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const entry of pending) entry.reject(error);
+  }
+
+  /** Closes the thread's connection and ends the thread (at once if it does not end by itself). */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.ref();
+    worker.postMessage({ close: true });
+    let timer: NodeJS.Timeout | undefined;
+    const stuck = new Promise<void>((resolve) => {
+      timer = setTimeout(() => void worker.terminate().finally(resolve), 5_000);
+    });
+    await Promise.race([exited, stuck]);
+    clearTimeout(timer);
+  }
+}
+
+/** The thread's error as libSQL's own (callers recognise constraint violations by its code). */
+function libsqlError(error: { message: string; code?: string; rawCode?: number }): Error {
+  if (error.code === undefined) return new Error(error.message);
+  const prefix = `${error.code}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return new LibsqlError(message, error.code, error.rawCode);
 }
