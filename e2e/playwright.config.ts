@@ -45,6 +45,10 @@ export default defineConfig({
       NATS_WS_PORT: String(port + 2),
       ORDO_DATA_DIR: process.env.E2E_DATA_DIR,
       NATS_URL: '',
+      // callbacks to the specs' own receivers on 127.0.0.1 (refused by default: loopback)
+      ORDO_CALLBACK_ALLOWLIST: '127.0.0.1',
+      // simulated resources are polled every second, not every 30 s
+      ORDO_POLL_INTERVALS: 'sim=1000',
     },
   },
 });

@@ -84,6 +84,69 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('reads the cloud commands: resources, resource, callbacks, lifecycle', () => {
+    const command = (argv: string[]) => (parseCommandLine(argv) as { command: unknown }).command;
+    expect(command(['resources', '--environment', 'shop', '--state', 'stopped'])).toEqual({
+      name: 'resources',
+      environment: 'shop',
+      state: 'stopped',
+    });
+    expect(command(['resource', 'r-1'])).toEqual({ name: 'resource', id: 'r-1' });
+    expect(command(['resource', 'r-1', 'terminate'])).toEqual({
+      name: 'resource',
+      id: 'r-1',
+      action: 'terminate',
+    });
+    expect(
+      command([
+        'callbacks',
+        'add',
+        '--resource',
+        'r-1',
+        '--url',
+        'https://h.example/x',
+        '--states',
+        'stopped, running',
+      ]),
+    ).toEqual({
+      name: 'callbacks',
+      sub: 'add',
+      resource: 'r-1',
+      url: 'https://h.example/x',
+      states: ['stopped', 'running'],
+    });
+    expect(command(['callbacks', 'add', '--environment', 'shop', '--subject', 'hooks.shop'])).toEqual({
+      name: 'callbacks',
+      sub: 'add',
+      environment: 'shop',
+      subject: 'hooks.shop',
+    });
+    expect(command(['callbacks', 'list'])).toEqual({ name: 'callbacks', sub: 'list' });
+    expect(parseCommandLine(['--url', 'http://x:1', 'callbacks', 'list', '--resource', 'r-1'])).toEqual({
+      kind: 'command',
+      command: { name: 'callbacks', sub: 'list', resource: 'r-1' },
+      url: 'http://x:1',
+    });
+    expect(command(['callbacks', 'deliveries', 'cb-1'])).toEqual({
+      name: 'callbacks',
+      sub: 'deliveries',
+      id: 'cb-1',
+    });
+    expect(command(['lifecycle', 'put', 'l.yaml'])).toEqual({
+      name: 'lifecycle',
+      sub: 'put',
+      file: 'l.yaml',
+    });
+    expect(command(['lifecycle', 'show', 'instance', '--version', '2'])).toEqual({
+      name: 'lifecycle',
+      sub: 'show',
+      type: 'instance',
+      version: 2,
+    });
+    expect(parseCommandLine(['callbacks', '--help'])).toEqual({ kind: 'help', topic: 'callbacks' });
+    expect(parseCommandLine(['lifecycle', 'put', '-h'])).toEqual({ kind: 'help', topic: 'lifecycle' });
+  });
+
   it('answers help and version', () => {
     expect(parseCommandLine(['--help'])).toEqual({ kind: 'help' });
     expect(parseCommandLine(['-h'])).toEqual({ kind: 'help' });
@@ -132,6 +195,28 @@ describe('parseCommandLine', () => {
     ],
     [['builds', '--state', 'errored,'], "invalid --state 'errored,': expected states among", 'builds'],
     [['status', 'b-1', '--url', ''], '--url needs a value', 'status'],
+    [
+      ['resources', '--state', 'asleep'],
+      "invalid --state 'asleep': expected one of pending, running",
+      'resources',
+    ],
+    [['resource'], 'missing <id>', 'resource'],
+    [['resource', 'r-1', 'explode'], "unknown action 'explode'", 'resource'],
+    [['callbacks'], 'missing subcommand (add, list, deliveries, remove)', 'callbacks'],
+    [['callbacks', 'purge'], "unknown subcommand 'purge'", 'callbacks'],
+    [
+      ['callbacks', 'add', '--subject', 's'],
+      'exactly one of --resource ID or --environment NAME',
+      'callbacks',
+    ],
+    [
+      ['callbacks', 'add', '--resource', 'r', '--url', 'u', '--subject', 's'],
+      'exactly one of --url URL or --subject',
+      'callbacks',
+    ],
+    [['callbacks', 'deliveries'], 'missing <id>', 'callbacks'],
+    [['lifecycle', 'show'], 'missing <type>', 'lifecycle'],
+    [['lifecycle', 'show', 'instance', '--version', 'latest'], "invalid --version 'latest'", 'lifecycle'],
   ])('rejects %j: %s', (argv, message, command) => {
     const error = usageError(argv);
     expect(error.message).toContain(message);

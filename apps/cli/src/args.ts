@@ -4,6 +4,7 @@
  * `UsageError` naming the command whose usage to show.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { RESOURCE_ACTIONS, RESOURCE_STATES, type ResourceAction, type ResourceState } from '@ordo/contracts';
 import { BUILD_STATUSES, type BuildStatus } from '@ordo/core';
 import { z } from 'zod';
 import type { OperatorAction } from './client';
@@ -51,7 +52,50 @@ export interface ExportArgs {
   output?: string;
 }
 
-export type CommandArgs = RunArgs | StatusArgs | BuildsArgs | ActionArgs | ExportArgs;
+export interface ResourcesArgs {
+  name: 'resources';
+  environment?: string;
+  state?: ResourceState;
+  provider?: string;
+}
+
+export interface ResourceArgs {
+  name: 'resource';
+  id: string;
+  /** absent: print the resource */
+  action?: ResourceAction;
+}
+
+export type CallbacksArgs =
+  | {
+      name: 'callbacks';
+      sub: 'add';
+      /** exactly one of resource and environment */
+      resource?: string;
+      environment?: string;
+      /** exactly one of url and subject */
+      url?: string;
+      subject?: string;
+      states?: ResourceState[];
+    }
+  | { name: 'callbacks'; sub: 'list'; resource?: string; environment?: string }
+  | { name: 'callbacks'; sub: 'deliveries' | 'remove'; id: string };
+
+export type LifecycleArgs =
+  | { name: 'lifecycle'; sub: 'put'; file: string }
+  | { name: 'lifecycle'; sub: 'show'; type: string; version?: number }
+  | { name: 'lifecycle'; sub: 'list' };
+
+export type CommandArgs =
+  | RunArgs
+  | StatusArgs
+  | BuildsArgs
+  | ActionArgs
+  | ExportArgs
+  | ResourcesArgs
+  | ResourceArgs
+  | CallbacksArgs
+  | LifecycleArgs;
 
 export type Invocation =
   | { kind: 'help'; topic?: CommandName }
@@ -82,6 +126,21 @@ const statesSchema = z
     z.array(z.enum(BUILD_STATUSES, { error: `expected states among ${BUILD_STATUSES.join(', ')}` })).min(1),
   );
 const nameSchema = z.string().trim().min(1, { error: 'expected a non-empty value' });
+const resourceStateSchema = z.enum(RESOURCE_STATES, {
+  error: `expected one of ${RESOURCE_STATES.join(', ')}`,
+});
+const resourceStatesSchema = z
+  .string()
+  .transform((value) => value.split(',').map((state) => state.trim()))
+  .pipe(
+    z.array(z.enum(RESOURCE_STATES, { error: `expected states among ${RESOURCE_STATES.join(', ')}` })).min(1),
+  );
+const resourceActionSchema = z.enum(RESOURCE_ACTIONS, { error: `expected ${RESOURCE_ACTIONS.join(', ')}` });
+const versionSchema = z
+  .string()
+  .regex(/^[0-9]+$/, { error: 'expected a version number' })
+  .transform(Number)
+  .pipe(z.number().int().min(1, { error: 'expected a version number' }));
 
 export function parseCommandLine(argv: readonly string[]): Invocation {
   const at = commandIndex(argv);
@@ -111,6 +170,14 @@ export function parseCommandLine(argv: readonly string[]): Invocation {
       return parseAction(name, rest, true);
     case 'export':
       return parseExport(rest);
+    case 'resources':
+      return parseResources(rest);
+    case 'resource':
+      return parseResource(rest);
+    case 'callbacks':
+      return parseCallbacks(rest);
+    case 'lifecycle':
+      return parseLifecycle(rest);
   }
 }
 
@@ -220,6 +287,144 @@ function parseExport(args: string[]): Invocation {
   };
   if (values.output !== undefined)
     command.output = flagValue('export', '--output', nameSchema, values.output);
+  return invocation(command, values.url);
+}
+
+function parseResources(args: string[]): Invocation {
+  const { values } = parse(
+    'resources',
+    args,
+    { environment: { type: 'string' }, state: { type: 'string' }, provider: { type: 'string' } },
+    [],
+    [],
+  );
+  if (values.help === true) return { kind: 'help', topic: 'resources' };
+  const command: ResourcesArgs = { name: 'resources' };
+  if (values.environment !== undefined)
+    command.environment = flagValue('resources', '--environment', nameSchema, values.environment);
+  if (values.state !== undefined)
+    command.state = flagValue('resources', '--state', resourceStateSchema, values.state);
+  if (values.provider !== undefined)
+    command.provider = flagValue('resources', '--provider', nameSchema, values.provider);
+  return invocation(command, values.url);
+}
+
+function parseResource(args: string[]): Invocation {
+  const { values, positionals } = parse('resource', args, {}, ['id'], ['action']);
+  if (values.help === true) return { kind: 'help', topic: 'resource' };
+  const command: ResourceArgs = { name: 'resource', id: positionals[0] as string };
+  const action = positionals[1];
+  if (action !== undefined) {
+    const parsed = resourceActionSchema.safeParse(action);
+    if (!parsed.success)
+      throw new UsageError(
+        `unknown action '${action}': expected start, reboot, stop or terminate`,
+        'resource',
+      );
+    command.action = parsed.data;
+  }
+  return invocation(command, values.url);
+}
+
+/** The subcommand: the first positional, checked against `subs`. */
+function subcommand<S extends string>(
+  command: CommandName,
+  args: readonly string[],
+  subs: readonly S[],
+): S | undefined {
+  // Every flag of these commands but --help takes a value: skip `--flag value` pairs.
+  let first: string | undefined;
+  for (let i = 0; i < args.length && first === undefined; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('-')) first = arg;
+    else if (arg !== '--help' && arg !== '-h' && !arg.includes('=')) i++;
+  }
+  if (first === undefined) {
+    if (args.includes('--help') || args.includes('-h')) return undefined;
+    throw new UsageError(`missing subcommand (${subs.join(', ')})`, command);
+  }
+  if (!(subs as readonly string[]).includes(first)) {
+    throw new UsageError(`unknown subcommand '${first}' (${subs.join(', ')})`, command);
+  }
+  return first as S;
+}
+
+function withoutFirst(args: readonly string[], value: string): string[] {
+  const at = args.indexOf(value);
+  return [...args.slice(0, at), ...args.slice(at + 1)];
+}
+
+function parseCallbacks(args: string[]): Invocation {
+  const sub = subcommand('callbacks', args, ['add', 'list', 'deliveries', 'remove'] as const);
+  if (sub === undefined) return { kind: 'help', topic: 'callbacks' };
+  const rest = withoutFirst(args, sub);
+  if (sub === 'deliveries' || sub === 'remove') {
+    const { values, positionals } = parse('callbacks', rest, {}, ['id'], []);
+    if (values.help === true) return { kind: 'help', topic: 'callbacks' };
+    return invocation({ name: 'callbacks', sub, id: positionals[0] as string }, values.url);
+  }
+  const options = { resource: { type: 'string' }, environment: { type: 'string' } } as const;
+  if (sub === 'list') {
+    const { values } = parse('callbacks', rest, options, [], []);
+    if (values.help === true) return { kind: 'help', topic: 'callbacks' };
+    const command: CallbacksArgs = { name: 'callbacks', sub };
+    if (values.resource !== undefined)
+      command.resource = flagValue('callbacks', '--resource', nameSchema, values.resource);
+    if (values.environment !== undefined)
+      command.environment = flagValue('callbacks', '--environment', nameSchema, values.environment);
+    return invocation(command, values.url);
+  }
+  const { values } = parse(
+    'callbacks',
+    rest,
+    { ...options, url: { type: 'string' }, subject: { type: 'string' }, states: { type: 'string' } },
+    [],
+    [],
+  );
+  if (values.help === true) return { kind: 'help', topic: 'callbacks' };
+  if ((values.resource === undefined) === (values.environment === undefined)) {
+    throw new UsageError(
+      'callbacks add needs exactly one of --resource ID or --environment NAME',
+      'callbacks',
+    );
+  }
+  // `--url` is also the global option (Ordo's address): here it is the callback's URL, and Ordo's
+  // address comes from ORDO_URL.
+  if ((values.url === undefined) === (values.subject === undefined)) {
+    throw new UsageError('callbacks add needs exactly one of --url URL or --subject SUBJECT', 'callbacks');
+  }
+  const command: CallbacksArgs = { name: 'callbacks', sub: 'add' };
+  if (values.resource !== undefined)
+    command.resource = flagValue('callbacks', '--resource', nameSchema, values.resource);
+  if (values.environment !== undefined)
+    command.environment = flagValue('callbacks', '--environment', nameSchema, values.environment);
+  if (values.url !== undefined) command.url = flagValue('callbacks', '--url', nameSchema, values.url);
+  if (values.subject !== undefined)
+    command.subject = flagValue('callbacks', '--subject', nameSchema, values.subject);
+  if (values.states !== undefined)
+    command.states = flagValue('callbacks', '--states', resourceStatesSchema, values.states);
+  return { kind: 'command', command };
+}
+
+function parseLifecycle(args: string[]): Invocation {
+  const sub = subcommand('lifecycle', args, ['put', 'show', 'list'] as const);
+  if (sub === undefined) return { kind: 'help', topic: 'lifecycle' };
+  const rest = withoutFirst(args, sub);
+  if (sub === 'put') {
+    const { values, positionals } = parse('lifecycle', rest, {}, ['file'], []);
+    if (values.help === true) return { kind: 'help', topic: 'lifecycle' };
+    return invocation({ name: 'lifecycle', sub, file: positionals[0] as string }, values.url);
+  }
+  if (sub === 'list') {
+    const { values } = parse('lifecycle', rest, {}, [], []);
+    if (values.help === true) return { kind: 'help', topic: 'lifecycle' };
+    return invocation({ name: 'lifecycle', sub }, values.url);
+  }
+  const { values, positionals } = parse('lifecycle', rest, { version: { type: 'string' } }, ['type'], []);
+  if (values.help === true) return { kind: 'help', topic: 'lifecycle' };
+  const command: LifecycleArgs = { name: 'lifecycle', sub, type: positionals[0] as string };
+  if (values.version !== undefined)
+    command.version = flagValue('lifecycle', '--version', versionSchema, values.version);
   return invocation(command, values.url);
 }
 

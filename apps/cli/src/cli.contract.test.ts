@@ -6,108 +6,14 @@
  * time; what is asserted is the contract from the CLI's side: the exact requests it makes
  * (method, path, body, Ordo-Actor) and what it prints and exits with.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { hostname, tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BuildDetail, RestEvent } from './rest-schemas';
+import { ACTOR, ordo, StandInServer } from './testing/stand-in';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const ACTOR = `${userInfo().username}@${hostname()}`;
 const AT = Date.UTC(2026, 10, 22, 9, 0, 0);
-
-interface Recorded {
-  method: string;
-  path: string;
-  actor: string | undefined;
-  body: unknown;
-}
-
-type Reply = { status: number; body?: unknown };
-type Route = (request: Recorded, url: URL) => Reply;
-
-/** A local HTTP server answering `METHOD /path` routes (query ignored) and recording every request. */
-class StandInServer {
-  readonly requests: Recorded[] = [];
-  private readonly routes = new Map<string, Route>();
-  private server: Server | undefined;
-
-  route(key: string, route: Route): this {
-    this.routes.set(key, route);
-    return this;
-  }
-
-  async start(): Promise<string> {
-    this.server = createServer(async (req, res) => {
-      const recorded = await record(req);
-      this.requests.push(recorded);
-      const url = new URL(recorded.path, 'http://stand-in');
-      const route = this.routes.get(`${recorded.method} ${url.pathname}`);
-      const reply = route?.(recorded, url) ?? {
-        status: 404,
-        body: { error: { code: 'not_found', message: `no route ${recorded.method} ${url.pathname}` } },
-      };
-      res.writeHead(reply.status, { 'content-type': 'application/json' });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  }
-
-  /** The requests as `METHOD path` lines, for asserting their order. */
-  lines(): string[] {
-    return this.requests.map((r) => `${r.method} ${r.path}`);
-  }
-}
-
-async function record(req: IncomingMessage): Promise<Recorded> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  const actor = req.headers['ordo-actor'];
-  return {
-    method: req.method ?? '',
-    path: req.url ?? '',
-    actor: Array.isArray(actor) ? actor.join(',') : actor,
-    body: text === '' ? undefined : JSON.parse(text),
-  };
-}
-
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `node apps/cli/bin/ordo.mjs …` from the repository root, asynchronously (the server runs in this process). */
-function ordo(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      ['apps/cli/bin/ordo.mjs', ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'UTC', ...env } },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error === null ? 0 : typeof error.code === 'number' ? error.code : null,
-          stdout,
-          stderr,
-        });
-      },
-    );
-    child.stdin?.end();
-  });
-}
 
 function component(id: string, state: string, fields: Record<string, unknown> = {}) {
   const [type] = id.split('::');

@@ -12,12 +12,35 @@ import {
   type BuildSummary,
   buildDetailSchema,
   buildListSchema,
+  callbackCreatedSchema,
+  callbackListSchema,
   createdBuildSchema,
+  deliveryListSchema,
   eventListSchema,
+  lifecycleListSchema,
+  lifecycleSavedSchema,
+  lifecycleViewSchema,
+  type ResourceDetail,
+  type RestCallback,
+  type RestDelivery,
   type RestEvent,
+  type RestLifecycleSummary,
+  type RestResource,
+  resourceDetailSchema,
+  resourceListSchema,
 } from './rest-schemas';
 
 export type OperatorAction = 'retry' | 'cancel' | 'skip' | 'approve';
+export type ResourceAction = 'start' | 'reboot' | 'stop' | 'terminate';
+
+/** The body of `POST /api/v1/callbacks`. */
+export interface CallbackRequest {
+  resource?: string;
+  environment?: string;
+  url?: string;
+  subject?: string;
+  states?: string[];
+}
 
 /** The body of `POST /api/v1/builds` in its wrapped form. */
 export interface BuildRequest {
@@ -81,8 +104,69 @@ export class OrdoClient {
     await this.request('POST', `${buildPath(id)}/${action}`, actionAnswerSchema, body);
   }
 
+  /** Tracked resources, newest first. */
+  async listResources(
+    filter: { environment?: string; state?: string; provider?: string } = {},
+  ): Promise<RestResource[]> {
+    const query = new URLSearchParams();
+    for (const key of ['environment', 'state', 'provider'] as const) {
+      const value = filter[key];
+      if (value !== undefined) query.set(key, value);
+    }
+    const suffix = query.toString() === '' ? '' : `?${query}`;
+    return (await this.request('GET', `/api/v1/resources${suffix}`, resourceListSchema)).resources;
+  }
+
+  async getResource(id: string): Promise<ResourceDetail> {
+    return this.request('GET', `/api/v1/resources/${encodeURIComponent(id)}`, resourceDetailSchema);
+  }
+
+  async actOnResource(id: string, action: ResourceAction): Promise<void> {
+    await this.request('POST', `/api/v1/resources/${encodeURIComponent(id)}/actions`, actionAnswerSchema, {
+      action,
+    });
+  }
+
+  async createCallback(body: CallbackRequest): Promise<{ id: string; secret: string }> {
+    return this.request('POST', '/api/v1/callbacks', callbackCreatedSchema, body);
+  }
+
+  async listCallbacks(filter: { resource?: string; environment?: string } = {}): Promise<RestCallback[]> {
+    const query = new URLSearchParams();
+    if (filter.resource !== undefined) query.set('resource', filter.resource);
+    if (filter.environment !== undefined) query.set('environment', filter.environment);
+    const suffix = query.toString() === '' ? '' : `?${query}`;
+    return (await this.request('GET', `/api/v1/callbacks${suffix}`, callbackListSchema)).callbacks;
+  }
+
+  async deliveries(callbackId: string): Promise<RestDelivery[]> {
+    const path = `/api/v1/callbacks/${encodeURIComponent(callbackId)}/deliveries`;
+    return (await this.request('GET', path, deliveryListSchema)).deliveries;
+  }
+
+  async removeCallback(callbackId: string): Promise<void> {
+    await this.request('DELETE', `/api/v1/callbacks/${encodeURIComponent(callbackId)}`, actionAnswerSchema);
+  }
+
+  async saveLifecycle(definition: unknown): Promise<{ type: string; version: number }> {
+    return this.request('POST', '/api/v1/lifecycles', lifecycleSavedSchema, definition);
+  }
+
+  async listLifecycles(): Promise<RestLifecycleSummary[]> {
+    return (await this.request('GET', '/api/v1/lifecycles', lifecycleListSchema)).lifecycles;
+  }
+
+  async getLifecycle(type: string, version?: number) {
+    const suffix = version === undefined ? '' : `?version=${version}`;
+    return this.request(
+      'GET',
+      `/api/v1/lifecycles/${encodeURIComponent(type)}${suffix}`,
+      lifecycleViewSchema,
+    );
+  }
+
   private async request<S extends z.ZodType>(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     schema: S,
     body?: unknown,

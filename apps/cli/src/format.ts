@@ -3,7 +3,17 @@
  * tables, validation problems. Colour is a parameter (on only when writing to a terminal).
  */
 import type { ApiErrorDetail } from './errors';
-import type { BuildComponent, BuildDetail, BuildSummary, RestEvent } from './rest-schemas';
+import type {
+  BuildComponent,
+  BuildDetail,
+  BuildSummary,
+  ResourceDetail,
+  RestCallback,
+  RestDelivery,
+  RestEvent,
+  RestLifecycleSummary,
+  RestResource,
+} from './rest-schemas';
 
 export interface FormatOptions {
   /** ANSI colours */
@@ -27,6 +37,25 @@ const STATE_COLOURS: Readonly<Record<string, number>> = {
   cancelled: GREY,
   blocked: GREY,
   skipped: GREY,
+};
+
+/** Resource states: running green, on the way yellow, gone grey, error red. */
+const RESOURCE_STATE_COLOURS: Readonly<Record<string, number>> = {
+  running: GREEN,
+  pending: YELLOW,
+  stopping: YELLOW,
+  stopped: GREY,
+  terminated: GREY,
+  vanished: GREY,
+  error: RED,
+};
+
+/** Delivery statuses: delivered green, pending/retrying yellow, failed red. */
+const DELIVERY_COLOURS: Readonly<Record<string, number>> = {
+  delivered: GREEN,
+  pending: YELLOW,
+  retrying: YELLOW,
+  failed: RED,
 };
 
 /** The widest state (`cancelling`), so that the column after the state lines up. */
@@ -122,6 +151,146 @@ export function formatBuildTable(builds: readonly BuildSummary[], options: Forma
     ]),
     (column, text) => (column === 2 ? paintState(text, options.color) : text),
   );
+}
+
+/** `ordo resources`: one row per resource. */
+export function formatResourceTable(resources: readonly RestResource[], options: FormatOptions): string {
+  return formatTable(
+    ['ID', 'COMPONENT', 'TYPE', 'PROVIDER', 'PROVIDER ID', 'ENVIRONMENT', 'STATE', 'ADDRESS'],
+    resources.map((r) => [
+      r.id,
+      r.component ?? '',
+      r.type,
+      r.provider,
+      r.provider_id,
+      r.environment ?? '',
+      r.pending_action ? `${r.state} (${r.pending_action})` : r.state,
+      r.public_ip ?? r.private_ip ?? '',
+    ]),
+    (column, text) =>
+      column === 6 ? paint(text, RESOURCE_STATE_COLOURS[text.split(' ')[0] ?? ''], options.color) : text,
+  );
+}
+
+/** `ordo resource <id>`: the facts, then history, actions, callbacks and lifecycle runs. */
+export function formatResourceDetail(detail: ResourceDetail, options: FormatOptions): string {
+  const zone = options.timeZone ?? 'local';
+  const r = detail.resource;
+  const state = paint(r.state, RESOURCE_STATE_COLOURS[r.state], options.color);
+  const facts: Array<[string, string]> = [
+    ['component', r.component ?? ''],
+    ['type', r.type],
+    ['provider', `${r.provider} ${r.provider_id}`],
+    ['environment', r.environment ?? ''],
+    ['state', r.pending_action ? `${state} (${r.pending_action} in progress)` : state],
+    ['public ip', r.public_ip ?? ''],
+    ['private ip', r.private_ip ?? ''],
+    ['key', r.key_name ?? ''],
+    ['build', r.build ?? ''],
+    ['last polled', formatDateTime(r.last_polled_at, zone)],
+  ];
+  if (r.error) facts.push(['error', r.error]);
+  const width = Math.max(...facts.map(([key]) => key.length));
+  const lines = [`resource ${oneLine(r.id)}`];
+  for (const [key, value] of facts) {
+    if (value !== '') lines.push(`  ${key.padEnd(width)}  ${oneLine(value)}`);
+  }
+  lines.push('', 'history:');
+  lines.push(
+    indent(
+      formatTable(
+        ['TIME', 'FROM', 'TO', 'BY', 'REASON'],
+        detail.history.map((e) => [
+          formatDateTime(e.at, zone),
+          e.old_state ?? '-',
+          e.new_state,
+          e.actor ?? '',
+          e.reason ?? '',
+        ]),
+      ),
+    ),
+  );
+  if (detail.actions.length > 0) {
+    lines.push('', 'actions:');
+    lines.push(
+      indent(
+        formatTable(
+          ['TIME', 'ACTION', 'BY', 'OUTCOME'],
+          detail.actions.map((a) => [
+            formatDateTime(a.at, zone),
+            a.action,
+            a.actor,
+            a.accepted ? 'accepted' : `refused: ${a.reason ?? ''}`,
+          ]),
+        ),
+      ),
+    );
+  }
+  lines.push('', detail.callbacks.length === 0 ? 'callbacks: none' : 'callbacks:');
+  if (detail.callbacks.length > 0) lines.push(indent(formatCallbackTable(detail.callbacks)));
+  for (const run of detail.lifecycle_runs) {
+    lines.push(
+      '',
+      `lifecycle ${oneLine(run.type)} v${run.version}: ${run.status} in ${oneLine(run.current)}`,
+    );
+    for (const h of run.history) {
+      const failed = h.ok ? '' : `  failed${h.error ? `: ${h.error}` : ''}`;
+      lines.push(
+        `  ${formatDateTime(h.at, zone)}  ${oneLine(`${h.from} -> ${h.to} (${h.trigger})${failed}`)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** `ordo callbacks list`: one row per callback (never a secret: the API does not answer them). */
+export function formatCallbackTable(callbacks: readonly RestCallback[]): string {
+  return formatTable(
+    ['ID', 'FOR', 'DESTINATION', 'STATES'],
+    callbacks.map((c) => [
+      c.id,
+      c.resource ? `resource ${c.resource}` : `environment ${c.environment ?? ''}`,
+      c.url ?? `nats ${c.subject ?? ''}`,
+      c.states && c.states.length > 0 ? c.states.join(',') : 'all',
+    ]),
+  );
+}
+
+/** `ordo callbacks deliveries <id>`: one row per attempt, newest first. */
+export function formatDeliveryTable(deliveries: readonly RestDelivery[], options: FormatOptions): string {
+  const zone = options.timeZone ?? 'local';
+  return formatTable(
+    ['TIME', 'CHANGE', 'STATUS', 'HTTP', 'ATTEMPT', 'LATENCY', 'ERROR'],
+    deliveries.map((d) => [
+      formatDateTime(d.at, zone),
+      `${d.old_state ?? '-'} -> ${d.new_state}`,
+      d.status,
+      d.http_status == null ? '' : String(d.http_status),
+      String(d.attempt),
+      d.latency_ms == null ? '' : `${Math.round(d.latency_ms)} ms`,
+      d.error ?? '',
+    ]),
+    (column, text) => (column === 2 ? paint(text, DELIVERY_COLOURS[text], options.color) : text),
+  );
+}
+
+/** `ordo lifecycle list`. */
+export function formatLifecycleTable(
+  lifecycles: readonly RestLifecycleSummary[],
+  options: FormatOptions,
+): string {
+  const zone = options.timeZone ?? 'local';
+  return formatTable(
+    ['TYPE', 'VERSION', 'BY', 'SAVED'],
+    lifecycles.map((l) => [l.type, String(l.version), l.actor ?? '', formatDateTime(l.created_at, zone)]),
+  );
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }
 
 /**

@@ -24,15 +24,19 @@ export function detectSyntax(fileName: string, text: string): Syntax {
   return first === '{' || first === '[' ? 'json' : 'yaml';
 }
 
-/** The value in `text`, which must be an object at the top level. `fileName` is for messages. */
-export function parseGraphText(text: string, fileName: string): Record<string, unknown> {
+/** What a graph file holds at the top level, for messages. */
+const A_GRAPH = 'a graph (an object with changes, digraph or ordo)';
+
+/**
+ * The value in `text`, which must be an object at the top level (`expected` names what it
+ * should be, for the message). `fileName` is for messages.
+ */
+export function parseGraphText(text: string, fileName: string, expected = A_GRAPH): Record<string, unknown> {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const syntax = detectSyntax(fileName, source);
   const value = syntax === 'json' ? parseJsonText(source, fileName) : parseYamlText(source, fileName);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InputError(
-      `${fileName}: expected a graph (an object with changes, digraph or ordo) at the top level, found ${describe(value)}`,
-    );
+    throw new InputError(`${fileName}: expected ${expected} at the top level, found ${describe(value)}`);
   }
   return value as Record<string, unknown>;
 }
@@ -80,7 +84,7 @@ function syntaxError(fileName: string, syntax: string, text: string, offset: num
  */
 export async function readGraphFile(
   path: string,
-  options: { cwd?: string; read?: (path: string) => Promise<string> } = {},
+  options: { cwd?: string; read?: (path: string) => Promise<string>; expected?: string } = {},
 ): Promise<Record<string, unknown>> {
   const name = path === '-' ? '<stdin>' : path;
   const read = options.read ?? readText;
@@ -99,7 +103,7 @@ export async function readGraphFile(
             : (error as Error).message;
     throw new InputError(`cannot read ${name}: ${reason}`, { cause: error });
   }
-  return parseGraphText(text, name);
+  return parseGraphText(text, name, options.expected);
 }
 
 async function readText(path: string): Promise<string> {

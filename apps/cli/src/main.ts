@@ -10,7 +10,11 @@ import { type CommandArgs, parseCommandLine } from './args';
 import { OrdoClient } from './client';
 import { actionCommand } from './commands/action';
 import { buildsCommand } from './commands/builds';
+import { callbacksCommand } from './commands/callbacks';
 import { exportCommand } from './commands/export';
+import { lifecycleCommand } from './commands/lifecycle';
+import { resourceCommand } from './commands/resource';
+import { resourcesCommand } from './commands/resources';
 import { runCommand } from './commands/run';
 import { statusCommand } from './commands/status';
 import { actorName, type Env, resolveBaseUrl, useColour } from './config';
@@ -92,6 +96,14 @@ function dispatch(command: CommandArgs, ctx: Context): Promise<ExitCode> {
     case 'skip':
     case 'approve':
       return actionCommand(command, ctx);
+    case 'resources':
+      return resourcesCommand(command, ctx);
+    case 'resource':
+      return resourceCommand(command, ctx);
+    case 'callbacks':
+      return callbacksCommand(command, ctx);
+    case 'lifecycle':
+      return lifecycleCommand(command, ctx);
   }
 }
 

@@ -9,6 +9,10 @@ export const COMMAND_NAMES = [
   'skip',
   'approve',
   'export',
+  'resources',
+  'resource',
+  'callbacks',
+  'lifecycle',
   'help',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -22,8 +26,8 @@ const GLOBAL_OPTIONS = `Global options:
   -h, --help       show help; ordo <command> --help for one command
   -V, --version    print the version`;
 
-const EXIT_CODES = `Exit codes: 0 success · 1 build errored or cancelled, action refused, no such build
-            2 bad command line, unreadable or rejected graph · 3 Ordo unreachable`;
+const EXIT_CODES = `Exit codes: 0 success · 1 build errored or cancelled, action refused, not found
+            2 bad command line, unreadable or rejected file or request · 3 Ordo unreachable`;
 
 export const MAIN_USAGE = `ordo — submit, follow and steer Ordo builds
 
@@ -38,6 +42,11 @@ Commands:
   skip <id> <component>      mark a failed component done so that its dependants run
   approve <id> <component>   let a component waiting on a manual gate run
   export <id> --format F     write a build's graph as ernest, gorch, ordo or dot
+  resources                  list tracked cloud resources and their states
+  resource <id> [action]     a resource's details; or start, stop, reboot, terminate it
+  callbacks add|list|deliveries|remove
+                             callbacks on resource state changes and their deliveries
+  lifecycle put|show|list    instance lifecycle definitions
 
 ${GLOBAL_OPTIONS}
 
@@ -87,6 +96,43 @@ Mark a failed component done so that its dependants run.`,
   approve: `Usage: ordo approve <id> <component>
 
 Let a component that waits on a manual gate run.`,
+  resources: `Usage: ordo resources [options]
+
+List the cloud resources builds made (instances, and anything with a cloud id), newest first.
+
+Options:
+  --environment NAME     only resources of this environment
+  --state STATE          only resources in this state: pending, running, stopping,
+                         stopped, terminated, vanished, error
+  --provider NAME        only resources of this provider`,
+  resource: `Usage: ordo resource <id> [start|stop|reboot|terminate]
+
+Without an action: print the resource, its state history, operator actions, the callbacks
+that fire for it and its lifecycle runs. With one: ask Ordo to carry it out; the state
+must allow it (e.g. stop only when running), otherwise Ordo says why and the exit code is 1.`,
+  callbacks: `Usage: ordo callbacks add (--resource ID | --environment NAME) (--url URL | --subject S)
+                          [--states STATE[,STATE]]
+       ordo callbacks list [--resource ID | --environment NAME]
+       ordo callbacks deliveries <id>
+       ordo callbacks remove <id>
+
+add         register a callback: every state change of the resource (or of every resource
+            of the environment) is POSTed to URL, signed, or published on the NATS
+            subject; --states limits it to these new states. Prints the callback's id and
+            its signing secret, which is shown only once. (Here --url is the callback's
+            URL: Ordo's own address comes from ORDO_URL or PORT.)
+list        callbacks (for a resource: its own and its environment's)
+deliveries  a callback's delivery attempts, newest first: status, HTTP status, attempt,
+            latency, error
+remove      remove a callback and its delivery history`,
+  lifecycle: `Usage: ordo lifecycle put <file>
+       ordo lifecycle show <type> [--version N]
+       ordo lifecycle list
+
+put    store a lifecycle definition (JSON or YAML, - for standard input) as the next
+       version of its type; an invalid one is refused with every problem (exit 2)
+show   a type's definition (the latest, or --version N) as JSON
+list   the latest version of every type`,
   export: `Usage: ordo export <id> --format FORMAT [-o FILE]
 
 Write a build's graph, with each component's state and outputs, in another format.

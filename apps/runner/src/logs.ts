@@ -1,7 +1,8 @@
 // Keeps executors' log lines: reads ORDO_LOGS through a durable consumer and appends them
-// to the store in batches, acknowledging only what was written.
+// to the store in batches, acknowledging only what was written. Lines of the cloud service's
+// requests (builds `ordo:cloud`, `ordo:lifecycle`) name no stored build: acked, not kept.
 import { type Bus, consumeDurable, type DurableMessage, parseLogsSubject, STREAM } from '@ordo/bus';
-import { type LogLine, logLineSchema } from '@ordo/contracts';
+import { CLOUD_BUILD_ID, LIFECYCLE_BUILD_ID, type LogLine, logLineSchema } from '@ordo/contracts';
 import type { Store } from '@ordo/store';
 import type { Logger } from 'pino';
 
@@ -34,7 +35,9 @@ export async function keepLogs(bus: Bus, store: Store, log: Logger): Promise<Log
       const lines = [];
       for (const message of batch) {
         const subject = parseLogsSubject(message.subject);
-        if (!subject) continue;
+        // lines of cloud-state polls/actions and lifecycle tasks belong to no build: not kept
+        if (!subject || subject.buildId === CLOUD_BUILD_ID || subject.buildId === LIFECYCLE_BUILD_ID)
+          continue;
         lines.push({ buildId: subject.buildId, ...message.data });
       }
       try {

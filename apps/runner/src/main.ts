@@ -1,10 +1,11 @@
-// The runner process: scheduler, log keeper and (by default) the built-in executors,
-// wired to NATS and the store. No logic of its own lives here.
+// The runner process: scheduler, cloud state, log keeper and (by default) the built-in
+// executors, wired to NATS and the store. No logic of its own lives here.
 import { mkdirSync } from 'node:fs';
 import { connectBus, ensureExecRoutes, ensureStreams } from '@ordo/bus';
 import { builtinExecutors, runExecutors } from '@ordo/executors';
 import { createStore } from '@ordo/store';
 import pino from 'pino';
+import { CloudService } from './cloud/service';
 import { readEnv } from './env';
 import { keepLogs } from './logs';
 import { NATIVE_PROVIDERS, Runner } from './runner';
@@ -40,14 +41,27 @@ async function main(): Promise<void> {
         })
       : undefined;
   const logs = await keepLogs(bus, store, log.child({ part: 'logs' }));
+  const nativeProviders = new Set(providers);
+  const cloud = new CloudService({
+    store,
+    bus,
+    logger: log.child({ part: 'cloud' }),
+    prefix: env.prefix,
+    nativeProviders,
+    simulateAll,
+    settings: env.cloud,
+  });
   const runner = new Runner({
     store,
     bus,
     logger: log.child({ part: 'scheduler' }),
     prefix: env.prefix,
-    nativeProviders: new Set(providers),
+    nativeProviders,
     simulateAll,
+    claimResult: (delivery) => cloud.claim(delivery),
   });
+  // the cloud service first: the results consumer the runner binds hands it its results
+  await cloud.start();
   await runner.start();
   log.info({ executors: env.executors, prefix: env.prefix }, 'runner started');
 
@@ -57,6 +71,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     await runner.stop();
+    await cloud.stop();
     await executors?.stop();
     await logs.stop();
     await bus.drain().catch(() => undefined);

@@ -15,16 +15,35 @@ describe('API environment', () => {
       simulateProviders: [],
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     });
-    expect(apiEnvSchema.parse({ SIMULATE_PROVIDERS: ' aws, azure ,', ORDO_MAX_BODY_BYTES: '1024' })).toEqual({
+    expect(
+      apiEnvSchema.parse({ SIMULATE_PROVIDERS: ' aws, azure ,', ORDO_MAX_BODY_BYTES: '1024' }),
+    ).toMatchObject({
       SIMULATE_PROVIDERS: ['aws', 'azure'],
       ORDO_MAX_BODY_BYTES: 1024,
     });
-    expect(apiEnvSchema.parse({ SIMULATE_PROVIDERS: 'aws,*', ORDO_MAX_BODY_BYTES: '' })).toEqual({
+    expect(apiEnvSchema.parse({ SIMULATE_PROVIDERS: 'aws,*', ORDO_MAX_BODY_BYTES: '' })).toMatchObject({
       SIMULATE_PROVIDERS: '*',
       ORDO_MAX_BODY_BYTES: DEFAULT_MAX_BODY_BYTES,
     });
     expect(apiEnvSchema.safeParse({ ORDO_MAX_BODY_BYTES: 'lots' }).success).toBe(false);
     expect(apiEnvSchema.safeParse({ ORDO_MAX_BODY_BYTES: '-1' }).success).toBe(false);
+  });
+
+  it('reads ORDO_CALLBACK_ALLOWLIST (refusing a malformed entry) and ORDO_SUBJECT_PREFIX', () => {
+    const config = apiConfigFromEnv(
+      apiEnvSchema.parse({
+        ORDO_CALLBACK_ALLOWLIST: '127.0.0.1, 10.0.0.0/8,hooks.internal',
+        ORDO_SUBJECT_PREFIX: '',
+      }),
+    );
+    expect(config.callbackAllowlist.entries).toEqual(['127.0.0.1', '10.0.0.0/8', 'hooks.internal']);
+    expect(config.subjectPrefix).toBe('');
+    const defaults = apiConfigFromEnv(apiEnvSchema.parse({}));
+    expect(defaults.callbackAllowlist.entries).toEqual([]);
+    expect(defaults.subjectPrefix).toBe('ordo.exec.');
+    const bad = apiEnvSchema.safeParse({ ORDO_CALLBACK_ALLOWLIST: '10.0.0.0/99' });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues[0]?.message).toMatch(/10\.0\.0\.0\/99/);
   });
 
   it('serves the built-in providers plus SIMULATE_PROVIDERS; `*` serves every provider', () => {

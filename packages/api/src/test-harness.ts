@@ -1,18 +1,24 @@
 // Integration-test support (tests only): a real nats-server, a temporary SQLite store, the
-// services over them, and a stand-in runner — a real NATS peer on `ordo.control.>` that answers
-// as the runner would — plus a helper that plays a build forward the way the runner does.
+// services over them, and a stand-in runner — a real NATS peer on `ordo.control.>` and
+// `ordo.cloud.control` that answers as the runner would — plus helpers that play a build forward
+// and track a cloud resource the way the runner does.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Bus, connectBus, parseControlSubject } from '@ordo/bus';
 import { memoryLogger, type NatsServerHandle, startNatsServer } from '@ordo/bus/testing';
 import {
+  CLOUD_CONTROL_SUBJECT,
+  type CloudControlCommand,
   type ControlCommand,
   type ControlReply,
+  cloudControlCommandSchema,
   controlCommandSchema,
   controlReplySchema,
+  type ResourceState,
 } from '@ordo/contracts';
-import { changedComponents, type SchedulerEvent, step } from '@ordo/core';
+import { changedComponents, parseGraph, type SchedulerEvent, step } from '@ordo/core';
+import type { ResourceRecord } from '@ordo/store';
 import { createTestStore, type TestStore } from '@ordo/store/testing';
 import type { ApiConfig } from './config';
 import { createServices, type Services } from './services/index';
@@ -25,6 +31,50 @@ export function fixture(name: 'ernest-mapping.example.json' | 'gorch.example.jso
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
 
+/** ../shared/formats/lifecycle.example.json (a fresh copy each call). */
+export function lifecycleExample(): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(LIFECYCLE_EXAMPLE)) as Record<string, unknown>;
+}
+
+const LIFECYCLE_EXAMPLE = {
+  type: 'instance',
+  initial: 'launched',
+  transitions: [
+    {
+      source: 'launched',
+      dest: 'join_cluster',
+      triggers: [{ name: 'start_join', conditions: ['has_private_ip'] }],
+    },
+    {
+      source: 'join_cluster',
+      dest: 'joined_cluster',
+      triggers: [{ name: 'join', before: ['drain_old_node'], after: ['announce'] }],
+      stop_after_state_change: false,
+    },
+    {
+      source: 'joined_cluster',
+      dest: 'updating_dns',
+      triggers: [{ name: 'update_dns', unless: ['is_private'] }],
+    },
+    { source: 'updating_dns', dest: 'dns_updated', triggers: [{ name: 'wait_dns' }] },
+    { source: 'dns_updated', dest: 'ready', triggers: [{ name: 'complete_lifecycle' }] },
+    { source: 'failure', dest: 'abandoned', triggers: [{ name: 'abandon_lifecycle', ignore_errors: true }] },
+  ],
+  tasks: {
+    has_private_ip: { engine: 'nil' },
+    is_private: { engine: 'nil' },
+    start_join: { engine: 'sleep', args: ['0.1'] },
+    drain_old_node: { engine: 'nil' },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Ordo template, not a JavaScript one
+    join: { engine: 'shell', artifact: 'echo', args: ['joining ${instance.private_ip}'] },
+    announce: { engine: 'http', artifact: 'https://hooks.example.test/announce' },
+    update_dns: { engine: 'sleep', args: ['0.1'] },
+    wait_dns: { engine: 'nil' },
+    complete_lifecycle: { engine: 'nil' },
+    abandon_lifecycle: { engine: 'nil' },
+  },
+};
+
 export interface Harness {
   nats: NatsServerHandle;
   store: TestStore;
@@ -34,11 +84,17 @@ export interface Harness {
   received: Array<{ buildId: string; command: ControlCommand }>;
   /** how the stand-in runner answers actions (default: accept); null = do not answer */
   answer: (buildId: string, command: ControlCommand) => ControlReply | null;
-  /** starts the stand-in runner (subscribes on `ordo.control.>`) */
+  /** cloud-state commands received on `ordo.cloud.control`, in order */
+  cloudReceived: CloudControlCommand[];
+  /** how the stand-in cloud service answers (default: accept); null = do not answer */
+  cloudAnswer: (command: CloudControlCommand) => ControlReply | null;
+  /** starts the stand-in runner (subscribes on `ordo.control.>` and `ordo.cloud.control`) */
   startRunner(): Promise<void>;
   stopRunner(): Promise<void>;
   /** feeds scheduler events to a stored build and saves the outcome, as the runner does */
   play(buildId: string, events: SchedulerEvent[], now?: number): Promise<void>;
+  /** stores a build of `environment` and tracks one instance of it, as the runner does */
+  trackInstance(environment: string, componentId: string, state?: ResourceState): Promise<ResourceRecord>;
   close(): Promise<void>;
 }
 
@@ -51,6 +107,9 @@ export async function startHarness(config: Partial<ApiConfig> = {}): Promise<Har
   const services = createServices({ store, bus: async () => bus, config, logger });
   let subscription: ReturnType<Bus['subscribe']> | undefined;
   let loop: Promise<void> | undefined;
+  let cloudSubscription: ReturnType<Bus['subscribe']> | undefined;
+  let cloudLoop: Promise<void> | undefined;
+  let builds = 0;
 
   const harness: Harness = {
     nats,
@@ -59,6 +118,8 @@ export async function startHarness(config: Partial<ApiConfig> = {}): Promise<Har
     services,
     received: [],
     answer: () => ({ ok: true }),
+    cloudReceived: [],
+    cloudAnswer: () => ({ ok: true }),
     async startRunner() {
       const sub = runnerBus.subscribe('ordo.control.>', controlCommandSchema);
       subscription = sub;
@@ -71,11 +132,22 @@ export async function startHarness(config: Partial<ApiConfig> = {}): Promise<Har
           if (reply) runnerBus.respond(message.msg, controlReplySchema, reply);
         }
       })();
+      const cloud = runnerBus.subscribe(CLOUD_CONTROL_SUBJECT, cloudControlCommandSchema);
+      cloudSubscription = cloud;
+      cloudLoop = (async () => {
+        for await (const message of cloud) {
+          harness.cloudReceived.push(message.data);
+          const reply = harness.cloudAnswer(message.data);
+          if (reply) runnerBus.respond(message.msg, controlReplySchema, reply);
+        }
+      })();
       await runnerBus.flush();
     },
     async stopRunner() {
       subscription?.unsubscribe();
+      cloudSubscription?.unsubscribe();
       await loop;
+      await cloudLoop;
       await runnerBus.flush();
     },
     async play(buildId, events, now = Date.now()) {
@@ -93,6 +165,48 @@ export async function startHarness(config: Partial<ApiConfig> = {}): Promise<Har
           },
         ]);
       }
+    },
+    async trackInstance(environment, componentId, state = 'running') {
+      const parsed = parseGraph({
+        ordo: 1,
+        name: environment,
+        changes: [
+          { _component_id: componentId, _component: 'instance', _action: 'create', _provider: 'aws' },
+        ],
+      });
+      if (!parsed.ok) throw new Error('the instance graph does not parse');
+      builds += 1;
+      const buildId = `build-${environment}-${builds}`;
+      await store.builds.create({
+        id: buildId,
+        environment,
+        graph: parsed.graph,
+        policy: 'fail-fast',
+        simulate: true,
+        seed: 1,
+        createdAt: new Date(),
+        actor: 'test',
+      });
+      const environmentId = await store.environments.idOf(environment);
+      if (environmentId === null) throw new Error(`no environment ${environment}`);
+      const providerId = `instance-${builds.toString(16).padStart(8, '0')}`;
+      await store.resources.track([
+        {
+          environmentId,
+          buildId,
+          componentId,
+          type: 'instance',
+          provider: 'aws',
+          route: 'sim',
+          facts: { providerId, state, publicIp: '203.0.113.7', privateIp: '10.0.0.7', keyName: 'ops' },
+          record: { _component_id: componentId, id: providerId },
+        },
+      ]);
+      const tracked = (await store.resources.list({ environment })).find(
+        (r) => r.componentId === componentId,
+      );
+      if (!tracked) throw new Error(`${componentId} was not tracked`);
+      return tracked;
     },
     async close() {
       await harness.stopRunner();

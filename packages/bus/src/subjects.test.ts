@@ -17,7 +17,9 @@ import {
   parseEventsSubject,
   parseExecSubject,
   parseLogsSubject,
+  parseResourceLifecycleSubject,
   parseResourceSubject,
+  resourceLifecycleSubject,
   resourceSubject,
 } from './subjects';
 
@@ -162,6 +164,11 @@ describe("Ordo's own subjects", () => {
     expect(parseResourceSubject(resourceSubject('i-1.2'))).toEqual({ resourceId: 'i-1.2' });
     expect(controlSubject(build).startsWith('ordo.control.')).toBe(true);
     expect(resourceSubject('r').startsWith('ordo.resources.')).toBe(true);
+    expect(resourceLifecycleSubject('i-1.2')).toBe(`${resourceSubject('i-1.2')}.lifecycle`);
+    expect(parseResourceLifecycleSubject(resourceLifecycleSubject('i-1.2'))).toEqual({ resourceId: 'i-1.2' });
+    // a resource's lifecycle subject is not a resource change subject, nor the other way round
+    expect(parseResourceSubject(resourceLifecycleSubject('i-1.2'))).toBeUndefined();
+    expect(parseResourceLifecycleSubject(resourceSubject('i-1.2'))).toBeUndefined();
     expect(logsSubject(build, component).split('.')).toHaveLength(4);
   });
 

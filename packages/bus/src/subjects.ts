@@ -9,6 +9,7 @@
 //   ordo.logs.<build>.<component>                 executor log lines (JetStream ORDO_LOGS)
 //   ordo.control.<build>                          operator commands to the runner
 //   ordo.resources.<resource>                     cloud-state changes
+//   ordo.resources.<resource>.lifecycle           lifecycle progress of a resource
 //
 // Type, action and provider must be `[A-Za-z0-9_-]+`; ids (build, component, resource) are
 // free text and are encoded as base64url without padding, which is always one valid token.
@@ -268,6 +269,13 @@ export function resourceSubject(resourceId: string): string {
   return `${RESOURCES_ROOT}.${encodeToken(resourceId)}`;
 }
 
+const LIFECYCLE_TOKEN = 'lifecycle';
+
+/** `ordo.resources.<resource>.lifecycle`: progress of the resource's lifecycle machine. */
+export function resourceLifecycleSubject(resourceId: string): string {
+  return `${resourceSubject(resourceId)}.${LIFECYCLE_TOKEN}`;
+}
+
 function idsUnder(root: string, subject: string, count: number): string[] | undefined {
   if (!subject.startsWith(`${root}.`)) return undefined;
   const tokens = subject.slice(root.length + 1).split('.');
@@ -302,4 +310,11 @@ export function parseControlSubject(subject: string): { buildId: string } | unde
 export function parseResourceSubject(subject: string): { resourceId: string } | undefined {
   const ids = idsUnder(RESOURCES_ROOT, subject, 1);
   return ids?.[0] === undefined ? undefined : { resourceId: ids[0] };
+}
+
+/** The resource id of an `ordo.resources.<resource>.lifecycle` subject, or undefined. */
+export function parseResourceLifecycleSubject(subject: string): { resourceId: string } | undefined {
+  const suffix = `.${LIFECYCLE_TOKEN}`;
+  if (!subject.endsWith(suffix)) return undefined;
+  return parseResourceSubject(subject.slice(0, -suffix.length));
 }

@@ -156,7 +156,12 @@ describe('postCallback', () => {
   it('reports a 500 as a failed attempt with the status', async () => {
     const url = await listen(() => 500);
     const attempt = await postCallback(url, '{}', 's', { allowlist: parseAllowlist('127.0.0.1') });
-    expect(attempt).toMatchObject({ ok: false, status: 500, error: 'HTTP 500 Internal Server Error' });
+    expect(attempt).toMatchObject({
+      ok: false,
+      status: 500,
+      error: 'HTTP 500 Internal Server Error',
+      refused: false,
+    });
   });
 
   it('does not connect to a loopback receiver unless allowed (checked at connect time)', async () => {
@@ -170,7 +175,30 @@ describe('postCallback', () => {
     const attempt = await postCallback(url, '{}', 's', { allowlist: EMPTY_ALLOWLIST });
     expect(attempt.ok).toBe(false);
     expect(attempt.error).toMatch(/loopback address/);
+    expect(attempt.refused).toBe(true);
     expect(reached).toBe(false);
+  });
+
+  it('refuses an IP literal too (Node dials one without a lookup)', async () => {
+    let reached = false;
+    const url = await listen(() => {
+      reached = true;
+      return 200;
+    });
+    const attempt = await postCallback(url, '{}', 's', { allowlist: EMPTY_ALLOWLIST });
+    expect(attempt).toMatchObject({ ok: false, status: null, refused: true });
+    expect(attempt.error).toMatch(/^127\.0\.0\.1 resolves to 127\.0\.0\.1, a loopback address/);
+    expect(reached).toBe(false);
+    const ipv6 = await postCallback('http://[::1]:9/', '{}', 's', { allowlist: EMPTY_ALLOWLIST });
+    expect(ipv6).toMatchObject({ ok: false, refused: true });
+    // allowed by the list, it connects
+    expect((await postCallback(url, '{}', 's', { allowlist: parseAllowlist('127.0.0.1') })).ok).toBe(true);
+    expect(reached).toBe(true);
+  });
+
+  it('refuses a URL that is not http(s) without trying', async () => {
+    const attempt = await postCallback('ftp://example.test/x', '{}', 's', { allowlist: EMPTY_ALLOWLIST });
+    expect(attempt).toMatchObject({ ok: false, refused: true });
   });
 
   it('gives up after the timeout', async () => {

@@ -3,7 +3,8 @@
 // would let a receiver send Ordo anywhere.
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { type Allowlist, guardedLookup } from './guard';
+import { isIP } from 'node:net';
+import { type Allowlist, guardedLookup, refusal, urlHost } from './guard';
 import { signatureHeaders } from './signature';
 
 export interface HttpAttempt {
@@ -13,7 +14,14 @@ export interface HttpAttempt {
   latencyMs: number;
   /** why it failed; null when ok */
   error: string | null;
+  /**
+   * true when the attempt was refused before connecting (the SSRF guard, or not an http(s)
+   * URL): trying again cannot succeed until the configuration changes
+   */
+  refused: boolean;
 }
+
+const REFUSED_CODE = 'ECALLBACKREFUSED';
 
 export interface PostOptions {
   allowlist: Allowlist;
@@ -33,18 +41,32 @@ export function postCallback(
   const latency = () => Math.round(performance.now() - started);
   return new Promise((resolve) => {
     let settled = false;
-    const done = (attempt: Omit<HttpAttempt, 'latencyMs'>) => {
+    const done = (attempt: Omit<HttpAttempt, 'latencyMs' | 'refused'> & { refused?: boolean }) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ...attempt, latencyMs: latency() });
+      resolve({ ...attempt, refused: attempt.refused ?? false, latencyMs: latency() });
     };
+    let timer: NodeJS.Timeout | undefined;
     let target: URL;
     try {
       target = new URL(url);
     } catch {
-      done({ ok: false, status: null, error: `"${url}" is not a URL` });
+      done({ ok: false, status: null, error: `"${url}" is not a URL`, refused: true });
       return;
+    }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      done({ ok: false, status: null, error: `not an http or https URL: ${target.protocol}`, refused: true });
+      return;
+    }
+    // An IP literal is dialled without a lookup, so `guardedLookup` never sees it: check it here.
+    const host = urlHost(target);
+    if (isIP(host) !== 0) {
+      const why = refusal(options.allowlist, host, host);
+      if (why !== undefined) {
+        done({ ok: false, status: null, error: why, refused: true });
+        return;
+      }
     }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const timeoutMs = options.timeoutMs ?? 10_000;
@@ -74,10 +96,12 @@ export function postCallback(
         res.on('error', (err) => done({ ok: false, status, error: err.message }));
       },
     );
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       req.destroy(new Error(`no answer within ${timeoutMs} ms`));
     }, timeoutMs);
-    req.on('error', (err) => done({ ok: false, status: null, error: err.message }));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      done({ ok: false, status: null, error: err.message, refused: err.code === REFUSED_CODE }),
+    );
     req.end(body);
   });
 }

@@ -116,3 +116,43 @@ export const NOT_FOUND_FIELD = 'not_found';
  */
 export const CLOUD_BUILD_ID = 'ordo:cloud';
 export const LIFECYCLE_BUILD_ID = 'ordo:lifecycle';
+
+/** Statuses of a lifecycle run (core `LifecycleStatus`). */
+export const LIFECYCLE_STATUSES = ['running', 'paused', 'finished'] as const;
+
+/**
+ * Published on `ordo.resources.<encoded id>.lifecycle` after a lifecycle run's state is saved:
+ * where the resource's lifecycle machine is, the task it awaits, and the state changes made by
+ * the step that produced this message.
+ */
+export const lifecycleProgressMessageSchema = z.object({
+  /** the resource id */
+  resource: z.string(),
+  /** the lifecycle run id */
+  run: z.string(),
+  /** component type and definition version the run follows */
+  type: z.string(),
+  version: z.number().int().positive(),
+  /** the machine's current state, e.g. `joined_cluster` */
+  current: z.string(),
+  status: z.enum(LIFECYCLE_STATUSES),
+  /** why it waits (`stop_after_state_change`, `no_trigger_passed`, `loop`); null unless paused */
+  paused_for: z.string().nullable(),
+  /** the task run awaited; null unless running */
+  task: z.object({ name: z.string(), run_id: z.string(), trigger: z.string(), phase: z.string() }).nullable(),
+  /** state changes made by this step, oldest first */
+  transitions: z.array(
+    z.object({
+      from: z.string(),
+      to: z.string(),
+      trigger: z.string(),
+      /** ISO 8601 */
+      at: z.string(),
+      /** set when a task failed (a move to `failure`, or an error ignored under `ignore_errors`) */
+      error: z.string().nullable(),
+    }),
+  ),
+  /** ISO 8601 */
+  at: z.string(),
+});
+export type LifecycleProgressMessage = z.infer<typeof lifecycleProgressMessageSchema>;

@@ -3,7 +3,7 @@ import { httpExecutor } from './http';
 import { nilExecutor } from './nil';
 import type { Executor } from './sdk';
 import { shellExecutor } from './shell';
-import { type SimLatency, simExecutor } from './sim';
+import { type SimAction, type SimLatency, simExecutor } from './sim';
 import { sleepExecutor } from './sleep';
 
 export interface BuiltinExecutorsOptions {
@@ -15,6 +15,8 @@ export interface BuiltinExecutorsOptions {
   simulateProviders?: readonly string[] | undefined;
   /** sim latency per component type in ms (`*`: any other), over the defaults */
   simLatency?: SimLatency | undefined;
+  /** sim latency per action (start, stop, reboot, terminate) in ms, over the defaults */
+  simActionLatency?: Partial<Record<SimAction, number>> | undefined;
 }
 
 /** Splits `SIMULATE_PROVIDERS` (`aws, azure` → `['aws', 'azure']`; `*` stays `*`). */
@@ -36,7 +38,11 @@ export function builtinExecutors(options: BuiltinExecutorsOptions = {}): Executo
     (ex) => !ex.providers.some((p) => simulated.includes(p)),
   );
   return [
-    simExecutor({ providers: simulated, ...(options.simLatency ? { latencyMs: options.simLatency } : {}) }),
+    simExecutor({
+      providers: simulated,
+      ...(options.simLatency ? { latencyMs: options.simLatency } : {}),
+      ...(options.simActionLatency ? { actionLatencyMs: options.simActionLatency } : {}),
+    }),
     ...real,
   ];
 }

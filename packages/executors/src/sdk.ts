@@ -7,7 +7,8 @@
 //   recorded and published, so work of a process that dies is redelivered after ack_wait;
 //   while a handler runs, the SDK calls `working()` every ack_wait / 3;
 // - every answer is recorded under the dispatch key (records.ts) before it is published; a
-//   redelivered key is answered from the record, and a key in progress is not started twice;
+//   redelivered key is answered from the record, and a key in progress is not started twice
+//   (cloud-state polls excepted: their keys never come again, see `recorded`);
 // - cancels arrive by core NATS broadcast on `….cancel`: the process running the key aborts
 //   it and answers `.error` `cancelled`; a cancel for a key not (yet) held is remembered for a
 //   while, so that a dispatch still waiting in the queue is answered `cancelled` unrun;
@@ -30,6 +31,7 @@ import {
 } from '@ordo/bus';
 import {
   type CancelMessage,
+  CLOUD_BUILD_ID,
   cancelMessageSchema,
   type DispatchMessage,
   type ExecMeta,
@@ -69,6 +71,10 @@ export interface ExecutorContext {
   /** `<dataDir>/executors`: where executors keep their files */
   readonly stateDir: string;
   readonly logger: BusLogger;
+  /** the bus the executor is served on (e.g. to answer requests of its own; unsubscribe in teardown) */
+  readonly bus: Bus;
+  /** the dispatch/result subject prefix in use */
+  readonly prefix: string;
 }
 
 export interface ExecutorDefinition {
@@ -204,7 +210,15 @@ export async function runExecutors(
 class Running {
   /** every delivery of this key received while it runs; all are acked with the answer */
   readonly messages: Dispatch[];
-  readonly controller = new AbortController();
+  /** why the attempt was aborted (cancel, deadline, shutdown); undefined while it is not */
+  abortReason: ExecutorError | undefined;
+  /** ends the wait for the handler in `execute` (set while the handler runs) */
+  onAbort: (() => void) | undefined;
+  /**
+   * `task.signal`, made when a handler first reads it: many handlers (nil) never do, and an
+   * AbortController with its signal and listener cost more per task than the rest of the attempt.
+   */
+  #controller: AbortController | undefined;
   /** the handler's outcome is known: no deadline, no heartbeat any more */
   settled = false;
   /** publishes a log line for this attempt (a function of its own: handlers may pass it around) */
@@ -234,7 +248,31 @@ class Running {
   private heartbeat(): void {
     for (const msg of this.messages) safely(() => msg.working());
   }
+
+  get aborted(): boolean {
+    return this.abortReason !== undefined;
+  }
+
+  /** aborts on `reason`'s grounds (the first reason stays) */
+  abort(reason: ExecutorError): void {
+    if (this.abortReason !== undefined) return;
+    this.abortReason = reason;
+    this.#controller?.abort(reason);
+    this.onAbort?.();
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.abortReason !== undefined) this.#controller.abort(this.abortReason);
+    }
+    return this.#controller.signal;
+  }
 }
+
+/** What the handler came to, or that the attempt was aborted first. */
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown } | { aborted: true };
+const ABORTED: Settled = { aborted: true };
 
 type Outcome =
   | { kind: 'done'; outputs: Record<string, unknown> }
@@ -293,7 +331,7 @@ class Host {
       });
       const lane = new Lane(this, ex, records);
       this.lanes.push(lane);
-      await ex.setup?.({ stateDir: this.stateDir, logger: this.logger });
+      await ex.setup?.({ stateDir: this.stateDir, logger: this.logger, bus: this.bus, prefix: this.prefix });
       lane.setUp = true;
     }
     // Cancels first, so that no cancel is missed for a dispatch this process takes.
@@ -488,9 +526,9 @@ class Lane {
       this.host.logger.debug({ key }, 'cancel for a key not running here');
       return;
     }
-    if (running.controller.signal.aborted) return;
+    if (running.aborted) return;
     running.log('cancel received', 'info');
-    running.controller.abort(cancelledReason());
+    running.abort(cancelledReason());
   }
 
   private trimEarlyCancels(): void {
@@ -510,7 +548,7 @@ class Lane {
 
   abortAll(): void {
     for (const running of this.inProgress.values()) {
-      if (!running.controller.signal.aborted) running.controller.abort(shutdownReason());
+      running.abort(shutdownReason());
     }
   }
 
@@ -547,11 +585,13 @@ class Lane {
       }
       const { kind, payload, text } = this.finalize(running.component, outcome);
       const answer: AnswerRecord = { key: meta.key, at: Date.now(), kind, payload };
-      try {
-        await this.records.append(answer, text);
-      } catch (err) {
-        // The work is done: answer anyway; only a redelivery of this key would redo it.
-        logger.error({ key: meta.key, err: (err as Error).message }, 'cannot record the answer');
+      if (recorded(meta, running.component)) {
+        try {
+          await this.records.append(answer, text);
+        } catch (err) {
+          // The work is done: answer anyway; only a redelivery of this key would redo it.
+          logger.error({ key: meta.key, err: (err as Error).message }, 'cannot record the answer');
+        }
       }
       this.inProgress.delete(meta.key);
       await this.deliver(answer, running.messages, text);
@@ -596,11 +636,10 @@ class Lane {
     let next = Number.POSITIVE_INFINITY;
     for (const running of this.inProgress.values()) {
       const { deadline } = running.meta;
-      const signal = running.controller.signal;
-      if (running.settled || signal.aborted || !(deadline > 0)) continue;
+      if (running.settled || running.aborted || !(deadline > 0)) continue;
       if (deadline <= now) {
         running.log('deadline passed: timeout', 'info');
-        running.controller.abort(timeoutReason());
+        running.abort(timeoutReason());
       } else if (deadline < next) {
         next = deadline;
       }
@@ -643,46 +682,45 @@ class Lane {
 
   /** Runs the handler against the cancel signal and the deadline. */
   private async execute(running: Running): Promise<Outcome> {
-    const { controller, meta } = running;
-    const signal = controller.signal;
+    const { meta } = running;
     if (this.takeEarlyCancel(meta.key)) {
       running.log('cancel received', 'info');
-      controller.abort(cancelledReason());
+      running.abort(cancelledReason());
     }
-    if (meta.deadline > 0 && meta.deadline <= Date.now() && !signal.aborted) {
+    if (meta.deadline > 0 && meta.deadline <= Date.now() && !running.aborted) {
       running.log('deadline passed: timeout', 'info');
-      controller.abort(timeoutReason());
+      running.abort(timeoutReason());
     }
-    let onAbort: (() => void) | undefined;
     try {
-      if (signal.aborted) return abortOutcome(signal.reason);
+      if (running.aborted) return abortOutcome(running.abortReason);
       this.watchDeadline(meta.deadline);
       this.startHeartbeats();
       const task: ExecutorTask = {
         component: running.component,
         meta,
-        signal,
+        get signal() {
+          return running.signal;
+        },
         log: running.log,
         working: running.working,
       };
       const handled = Promise.resolve().then(() => this.executor.handle(task));
-      this.host.track(
-        this.host.handlers,
-        handled.catch(() => undefined),
-      );
-      const aborted = new Promise<{ aborted: true }>((resolve) => {
-        // bound, not an arrow: no function name to set per task (tsx keeps names)
-        onAbort = resolve.bind(null, { aborted: true });
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
-      const first = await Promise.race([
+      // whichever comes first: the handler's outcome, or an abort (cancel, deadline, shutdown)
+      const first = await new Promise<Settled>((resolve) => {
+        running.onAbort = () => resolve(ABORTED);
         handled.then(
-          (value) => ({ ok: true as const, value }),
-          (error: unknown) => ({ ok: false as const, error }),
-        ),
-        aborted,
-      ]);
-      if ('aborted' in first) return abortOutcome(signal.reason);
+          (value: unknown) => resolve({ ok: true, value }),
+          (error: unknown) => resolve({ ok: false, error }),
+        );
+      });
+      if ('aborted' in first) {
+        // the handler may still run: `stop()` gives it the shutdown grace to finish
+        this.host.track(
+          this.host.handlers,
+          handled.catch(() => undefined),
+        );
+        return abortOutcome(running.abortReason);
+      }
       if (first.ok) {
         const value: unknown = first.value;
         if (value === undefined || value === null) return { kind: 'done', outputs: {} };
@@ -695,11 +733,11 @@ class Lane {
         }
         return { kind: 'done', outputs: value as Record<string, unknown> };
       }
-      if (signal.aborted) return abortOutcome(signal.reason);
+      if (running.aborted) return abortOutcome(running.abortReason);
       return errorOutcome(first.error);
     } finally {
       running.settled = true;
-      if (onAbort) signal.removeEventListener('abort', onAbort);
+      running.onAbort = undefined;
     }
   }
 
@@ -770,6 +808,16 @@ class Lane {
     // confirmation. If the ack is lost the dispatch comes again and is answered from the record.
     for (const msg of messages) safely(() => msg.ackNow());
   }
+}
+
+/**
+ * Whether an answer is recorded under its key. A cloud-state poll (`get` with build
+ * `ordo:cloud`) is not: each poll has an attempt number of its own, so its key never comes
+ * again, and a redelivery of it only reads the resource once more. Recording polls would grow
+ * the record by a line per resource per poll interval.
+ */
+function recorded(meta: ExecMeta, component: DispatchMessage): boolean {
+  return !(meta.build === CLOUD_BUILD_ID && component._action === 'get');
 }
 
 /** A result body: the dispatched component, the outputs, then the route fields and the state. */

@@ -1,5 +1,7 @@
-// The simulated cloud's memory: resources by component id, and the failures it has served
-// per build + component (so `_sim.fail_times` counts attempts across restarts). One JSON file,
+// The simulated cloud's memory: resources by component id, the failures it has served per
+// build + component (so `_sim.fail_times` counts attempts across restarts), and the resources
+// that vanished (told so on `ordo.sim.control`: unlike one it never held, a vanished resource is
+// answered "not found"). One JSON file,
 // `<dataDir>/executors/sim-state.json`, rewritten atomically after every change, before the
 // change is answered.
 import { readFile, rename } from 'node:fs/promises';
@@ -21,6 +23,8 @@ const fileSchema = z.object({
   version: z.literal(1),
   resources: z.record(z.string(), z.looseObject({ _component_id: z.string(), _component: z.string() })),
   failures: z.record(z.string(), z.object({ failed: z.array(z.number().int()), at: z.number() })),
+  /** component id → epoch ms it vanished (absent in files written before vanishing existed) */
+  vanished: z.record(z.string(), z.number()).default({}),
 });
 
 /** Failure counters are kept this long (a build is long finished by then). */
@@ -29,6 +33,7 @@ const FAILURE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 export class SimState {
   private readonly resources = new Map<string, SimResource>();
   private readonly failures = new Map<string, FailureEntry>();
+  private readonly vanished = new Map<string, number>();
   private version = 0;
   private written = 0;
   private writing: Promise<void> | undefined;
@@ -58,6 +63,7 @@ export class SimState {
           state.resources.set(id, r as SimResource);
         for (const [id, f] of Object.entries(parsed.data.failures))
           if (f.at >= cutoff) state.failures.set(id, f);
+        for (const [id, at] of Object.entries(parsed.data.vanished)) state.vanished.set(id, at);
         return state;
       }
       why = parsed.error.issues[0]?.message ?? 'invalid';
@@ -78,16 +84,29 @@ export class SimState {
     return [...this.resources.values()];
   }
 
-  /** Stores a resource; resolves once the state file holds it. */
+  /** Stores a resource (it is no longer vanished); resolves once the state file holds it. */
   put(resource: SimResource): Promise<void> {
     this.resources.set(resource._component_id, resource);
+    this.vanished.delete(resource._component_id);
     return this.persist();
   }
 
-  /** Forgets a resource (known or not); resolves once the state file no longer holds it. */
+  /** Forgets a resource (known, vanished or not); resolves once the state file no longer holds it. */
   remove(id: string): Promise<void> {
     this.resources.delete(id);
+    this.vanished.delete(id);
     return this.persist();
+  }
+
+  /** The resource disappears behind Ordo's back: forgotten, and remembered as vanished. */
+  vanish(id: string): Promise<void> {
+    this.resources.delete(id);
+    this.vanished.set(id, Date.now());
+    return this.persist();
+  }
+
+  isVanished(id: string): boolean {
+    return this.vanished.has(id);
   }
 
   /**
@@ -133,6 +152,7 @@ export class SimState {
       version: 1,
       resources: Object.fromEntries(this.resources),
       failures: Object.fromEntries(this.failures),
+      vanished: Object.fromEntries(this.vanished),
     };
     await writeFileAtomic(this.file, `${JSON.stringify(body, null, 2)}\n`);
     this.written = version;

@@ -2,23 +2,43 @@
 // demand, state kept across a restart, and simulated providers.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  type ControlReply,
+  controlReplySchema,
+  SIM_CONTROL_SUBJECT,
+  type SimControlCommand,
+  simControlCommandSchema,
+} from '@ordo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { builtinExecutors } from './builtin';
 import { type RunningExecutors, runExecutors } from './sdk';
-import { DEFAULT_SIM_LATENCY_MS, simExecutor } from './sim';
+import { DEFAULT_SIM_ACTION_LATENCY_MS, DEFAULT_SIM_LATENCY_MS, simExecutor } from './sim';
 import { type Harness, newBuildId, startHarness } from './test-harness';
 
 let h: Harness;
 let running: RunningExecutors | undefined;
 
 const LATENCY = { instance: 250, '*': 10 };
+const ACTION_LATENCY = { start: 50, stop: 400, reboot: 50, terminate: 50 };
 
 async function startSim(): Promise<RunningExecutors> {
-  running = await runExecutors(h.bus, builtinExecutors({ simulateProviders: ['aws'], simLatency: LATENCY }), {
-    dataDir: h.dataDir,
-    ackWaitMs: 2000,
-  });
+  running = await runExecutors(
+    h.bus,
+    builtinExecutors({ simulateProviders: ['aws'], simLatency: LATENCY, simActionLatency: ACTION_LATENCY }),
+    { dataDir: h.dataDir, ackWaitMs: 2000 },
+  );
   return running;
+}
+
+async function simControl(command: SimControlCommand): Promise<ControlReply> {
+  const reply = await h.bus.request(
+    SIM_CONTROL_SUBJECT,
+    simControlCommandSchema,
+    command,
+    controlReplySchema,
+  );
+  return reply.data;
 }
 
 beforeAll(async () => {
@@ -174,5 +194,119 @@ describe('sim', () => {
     } finally {
       await first.stop();
     }
+  });
+});
+
+describe('sim actions and control', () => {
+  const act = async (name: string, action: string, opts: { deadline?: number } = {}) =>
+    h.result((await h.dispatch(component('instance', name, action), opts)).key, 10_000);
+
+  it('goes through the intermediate state for the latency of the action, which a get meanwhile sees', async () => {
+    const created = await act('cycle', 'create');
+    expect(created.data.state).toBe('running');
+    const stopping = await h.dispatch(component('instance', 'cycle', 'stop'));
+    // the stop takes 400 ms here: a get in between sees it stopping
+    await new Promise((r) => setTimeout(r, 100));
+    const during = await act('cycle', 'get');
+    expect(during.data).toMatchObject({ state: 'stopping', instance_id: created.data.instance_id });
+    const stopped = await h.result(stopping.key, 10_000);
+    expect(stopped.kind).toBe('done');
+    expect(stopped.data.state).toBe('stopped');
+    expect((await act('cycle', 'get')).data.state).toBe('stopped');
+    expect((await act('cycle', 'start')).data.state).toBe('running');
+    expect((await act('cycle', 'reboot')).data.state).toBe('running');
+    expect((await act('cycle', 'terminate')).data.state).toBe('terminated');
+    expect(DEFAULT_SIM_ACTION_LATENCY_MS.stop).toBeGreaterThan(DEFAULT_SIM_LATENCY_MS.instance ?? 0);
+  });
+
+  it('keeps the state it had when an action is cut short by its deadline', async () => {
+    await act('cut', 'create');
+    const r = await act('cut', 'stop', { deadline: Date.now() + 100 });
+    expect(r.kind).toBe('error');
+    expect(r.data.error).toBe('timeout');
+    expect((await act('cut', 'get')).data.state).toBe('running');
+  });
+
+  it('answers an action of a resource it never held as if it held it', async () => {
+    const r = await act('never-held', 'stop');
+    expect(r.kind).toBe('done');
+    expect(r.data).toMatchObject({ state: 'stopped' });
+    expect(r.data.instance_id).toMatch(/^instance-[0-9a-f]{8}$/);
+  });
+
+  it('makes a held resource vanish: get, update and actions answer not_found until it is created again', async () => {
+    const created = await act('ghost', 'create');
+    expect(await simControl({ kind: 'vanish', providerId: String(created.data.instance_id) })).toEqual({
+      ok: true,
+    });
+    for (const action of ['get', 'update', 'stop']) {
+      const r = await act('ghost', action);
+      expect(r.kind, action).toBe('error');
+      expect(r.data.not_found, action).toBe(true);
+      expect(r.data.error, action).toMatch(/not found/);
+    }
+    // a delete of it succeeds (it is gone), and creating it again brings it back
+    expect((await act('ghost', 'delete')).kind).toBe('done');
+    expect((await act('ghost', 'create')).kind).toBe('done');
+    expect((await act('ghost', 'get')).kind).toBe('done');
+  });
+
+  it('makes a held resource fail, or change state on its own; a start repairs a failed one', async () => {
+    await act('broken', 'create');
+    expect(
+      await simControl({ kind: 'fail', componentId: 'instance::broken', message: 'host hardware failure' }),
+    ).toEqual({ ok: true });
+    const failed = await act('broken', 'get');
+    expect(failed.data).toMatchObject({ state: 'error', state_reason: 'host hardware failure' });
+    const started = await act('broken', 'start');
+    expect(started.data.state).toBe('running');
+    expect(started.data.state_reason).toBeUndefined();
+    expect(await simControl({ kind: 'state', componentId: 'instance::broken', state: 'stopped' })).toEqual({
+      ok: true,
+    });
+    expect((await act('broken', 'get')).data.state).toBe('stopped');
+  });
+
+  it('answers not_found for a resource it does not hold, and invalid for a malformed command', async () => {
+    expect(await simControl({ kind: 'vanish', componentId: 'instance::nobody' })).toMatchObject({
+      ok: false,
+      code: 'not_found',
+    });
+    // both targets at once: what a careless client might send, unchecked
+    const reply = await h.bus.request(
+      SIM_CONTROL_SUBJECT,
+      z.unknown(),
+      { kind: 'vanish', componentId: 'a', providerId: 'b' },
+      controlReplySchema,
+    );
+    expect(reply.data).toMatchObject({ ok: false, code: 'invalid' });
+    expect(reply.data.ok === false && reply.data.reason).toMatch(/exactly one of componentId and providerId/);
+  });
+
+  it('does not record answers to cloud-state polls (their keys never come again), but records the rest', async () => {
+    await act('polled', 'create');
+    const poll = await h.dispatch(component('instance', 'polled', 'get'), {
+      build: 'ordo:cloud',
+      attempt: Date.now(),
+    });
+    expect((await h.result(poll.key)).kind).toBe('done');
+    const stop = await h.dispatch(component('instance', 'polled', 'stop'), {
+      build: 'ordo:cloud',
+      attempt: 7,
+    });
+    expect((await h.result(stop.key, 10_000)).kind).toBe('done');
+    const lines = (await readFile(join(h.dataDir, 'executors', 'sim.jsonl'), 'utf8')).split('\n');
+    expect(lines.some((l) => l.includes(JSON.stringify(poll.key)))).toBe(false);
+    expect(lines.some((l) => l.includes(JSON.stringify(stop.key)))).toBe(true);
+  });
+
+  it('keeps vanished resources across a restart of the executor', async () => {
+    await act('gone-for-good', 'create');
+    expect(await simControl({ kind: 'vanish', componentId: 'instance::gone-for-good' })).toEqual({
+      ok: true,
+    });
+    await running?.stop();
+    await startSim();
+    expect((await act('gone-for-good', 'get')).data.not_found).toBe(true);
   });
 });

@@ -79,6 +79,44 @@ describe('resources', () => {
     ]);
   });
 
+  it("does not take an older build's facts over a newer one's (a re-sync after a restart)", async () => {
+    const parsed = parseGraph(example);
+    if (!parsed.ok) throw new Error('the Ernest example does not parse');
+    for (const [id, at] of [
+      ['build-old', 1_600_000_000_000],
+      ['build-new', 1_800_000_000_000],
+    ] as const) {
+      await store.builds.create({
+        id,
+        environment: 'shop',
+        graph: parsed.graph,
+        policy: 'fail-fast',
+        simulate: true,
+        seed: 1,
+        createdAt: new Date(at),
+        concurrency: { build: 2, providers: {} },
+        defaults: { attempts: 1, backoffMs: 100, timeoutMs: 5_000 },
+        actor: 'alice',
+      });
+    }
+    await store.resources.track([{ ...instance('instance::a'), buildId: 'build-new' }]);
+    const id = (await store.resources.list())[0]?.id ?? '';
+    await store.resources.update([{ resourceId: id, patch: { state: 'stopped' }, actor: 'poll' }]);
+    expect(await store.resources.track([{ ...instance('instance::a'), buildId: 'build-old' }])).toEqual([]);
+    expect(await store.resources.get(id)).toMatchObject({ buildId: 'build-new', state: 'stopped' });
+
+    // a delete by an older build leaves what a newer one made; by a newer one it terminates it
+    const del = (buildId: string) => [{ environmentId, componentId: 'instance::a', buildId }];
+    expect(await store.resources.terminateDeleted(del('build-old'))).toEqual([]);
+    const [deleted] = await store.resources.terminateDeleted(del('build-new'));
+    expect(deleted).toMatchObject({ oldState: 'stopped', newState: 'terminated', actor: 'build' });
+    expect(deleted?.reason).toBe('deleted by build build-new');
+    // once terminated, a delete changes nothing more
+    expect(await store.resources.terminateDeleted(del('build-new'))).toEqual([]);
+    const unknown = [{ environmentId, componentId: 'nope', buildId: 'build-new' }];
+    expect(await store.resources.terminateDeleted(unknown)).toEqual([]);
+  });
+
   it('queues a delivery for each matching callback in the transaction of the state change', async () => {
     const [tracked] = await store.resources.track([instance('instance::a')]);
     const id = tracked?.resource.id ?? '';

@@ -155,6 +155,7 @@ export class ResourceRepository {
     if (items.length === 0) return [];
     return this.#db.$transaction(async (tx) => {
       const changes: ResourceChange[] = [];
+      const created = buildTimes(tx);
       for (const item of items) {
         const existing = await tx.resource.findUnique({
           where: {
@@ -194,6 +195,9 @@ export class ResourceRepository {
         // A build's facts are taken once: tracking the same build again (a re-sync after a
         // restart) must not undo what polls and actions changed since.
         if (existing.buildId === item.buildId) continue;
+        // Nor are an older build's facts taken over a newer one's (re-syncing recent builds
+        // after a restart must not bring back what an older build made).
+        if ((await created(existing.buildId)) > (await created(item.buildId))) continue;
         const oldState = existing.state as ResourceState;
         const moved = oldState !== facts.state;
         const row = await tx.resource.update({
@@ -223,6 +227,46 @@ export class ResourceRepository {
             ),
           );
         }
+      }
+      return changes;
+    });
+  }
+
+  /**
+   * A completed `delete` of tracked components: each resource the deleting build's environment
+   * tracks under that component id becomes `terminated` (pending action cleared), unless it is
+   * already terminated or vanished, or a build newer than the deleting one made it (again).
+   * Returns the state changes committed.
+   */
+  async terminateDeleted(
+    items: ReadonlyArray<{ environmentId: string; componentId: string; buildId: string }>,
+    at: Date = new Date(),
+  ): Promise<ResourceChange[]> {
+    if (items.length === 0) return [];
+    return this.#db.$transaction(async (tx) => {
+      const changes: ResourceChange[] = [];
+      const created = buildTimes(tx);
+      for (const item of items) {
+        const existing = await tx.resource.findUnique({
+          where: {
+            environmentId_componentId: { environmentId: item.environmentId, componentId: item.componentId },
+          },
+        });
+        if (!existing || FINAL_STATES.includes(existing.state)) continue;
+        if ((await created(existing.buildId)) > (await created(item.buildId))) continue;
+        const oldState = existing.state as ResourceState;
+        const row = await tx.resource.update({
+          where: { id: existing.id },
+          data: {
+            state: 'terminated',
+            stateTimes: { ...(existing.stateTimes as object), terminated: at.toISOString() },
+            pendingAction: null,
+          },
+          include: resourceInclude,
+        });
+        changes.push(
+          await recordChange(tx, toResource(row), oldState, at, 'build', `deleted by build ${item.buildId}`),
+        );
       }
       return changes;
     });
@@ -402,6 +446,19 @@ export class ResourceRepository {
     });
     return rows.map((r) => ({ ...r, action: r.action as ResourceAction }));
   }
+}
+
+/** Creation times of builds, read once per transaction (an unknown build counts as oldest). */
+function buildTimes(tx: Tx): (buildId: string) => Promise<number> {
+  const cache = new Map<string, number>();
+  return async (buildId) => {
+    const known = cache.get(buildId);
+    if (known !== undefined) return known;
+    const row = await tx.build.findUnique({ where: { id: buildId }, select: { createdAt: true } });
+    const time = row?.createdAt.getTime() ?? 0;
+    cache.set(buildId, time);
+    return time;
+  };
 }
 
 /** Writes the history row and queues a delivery for each callback the new state fires. */

@@ -19,6 +19,8 @@ export interface WorldOptions {
   /** `builtin`: the runner runs sim/shell/http/nil/sleep itself; `none`: the test brings executors */
   executors?: 'builtin' | 'none';
   simulateProviders?: string;
+  /** more environment variables for the runner process */
+  env?: Record<string, string>;
 }
 
 export interface World {
@@ -74,6 +76,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
         ORDO_EXECUTORS: options.executors ?? 'builtin',
         SIMULATE_PROVIDERS: options.simulateProviders ?? '',
         LOG_LEVEL: 'warn',
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -21,6 +21,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <nav aria-label="Main">
             <Link href="/">Editor</Link>
             <Link href="/builds">Builds</Link>
+            <Link href="/instances">Instances</Link>
             <Link href="/check">Check a graph</Link>
           </nav>
         </header>

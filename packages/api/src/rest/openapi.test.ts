@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, type Harness, jsonRequest, startHarness } from '../test-harness';
+import { fixture, type Harness, jsonRequest, lifecycleExample, startHarness } from '../test-harness';
 import { handleRest, matchRoute } from './handler';
 import { openApiDocument, REST_ROUTES } from './routes';
 
@@ -19,6 +19,16 @@ const CONTRACT = [
   'POST /api/v1/builds/{id}/cancel',
   'POST /api/v1/builds/{id}/skip',
   'POST /api/v1/builds/{id}/approve',
+  'GET /api/v1/resources',
+  'GET /api/v1/resources/{id}',
+  'POST /api/v1/resources/{id}/actions',
+  'POST /api/v1/callbacks',
+  'GET /api/v1/callbacks',
+  'DELETE /api/v1/callbacks/{id}',
+  'GET /api/v1/callbacks/{id}/deliveries',
+  'POST /api/v1/lifecycles',
+  'GET /api/v1/lifecycles',
+  'GET /api/v1/lifecycles/{type}',
   'GET /api/openapi.json',
   'POST /v1/tasks',
   'GET /v1/tasks',
@@ -55,7 +65,9 @@ describe('OpenAPI document', () => {
       expect(matchRoute(method, `${path}/`).route, `${op} with a trailing slash`).toBeDefined();
     }
     for (const [method, path] of [
-      ['GET', '/api/v1/resources'],
+      ['PUT', '/api/v1/resources'],
+      ['GET', '/api/v1/resources/x/actions'],
+      ['PUT', '/api/v1/callbacks/x'],
       ['PUT', '/api/v1/builds'],
       ['GET', '/api/v1/builds/x/retry'],
       ['POST', '/api/v1/builds/x/y/events'],
@@ -102,11 +114,61 @@ describe('OpenAPI document', () => {
       $ref: '#/components/schemas/Error',
     });
   });
+
+  it('documents the cloud routes: statuses, parameters and bodies', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a JSON document, checked field by field below
+    const paths = openApiDocument().paths as Record<string, Record<string, any>>;
+    const callback = paths['/api/v1/callbacks']?.post;
+    expect(Object.keys(callback.responses)).toEqual(['201', '400', '404', '413', '500']);
+    const body = callback.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties)).toEqual(['resource', 'environment', 'url', 'subject', 'states']);
+    expect(body.properties.states.items.enum).toContain('stopped');
+    expect(body.additionalProperties).toBe(false);
+    const action = paths['/api/v1/resources/{id}/actions']?.post;
+    expect(Object.keys(action.responses)).toEqual(['202', '400', '404', '409', '413', '500', '503']);
+    expect(action.requestBody.content['application/json'].schema.properties.action.enum).toEqual([
+      'start',
+      'reboot',
+      'stop',
+      'terminate',
+    ]);
+    const list = paths['/api/v1/resources']?.get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'environment',
+      'state',
+      'provider',
+      'type',
+    ]);
+    const lifecycle = paths['/api/v1/lifecycles/{type}']?.get;
+    expect(lifecycle.parameters.map((p: { name: string; in: string }) => [p.name, p.in])).toEqual([
+      ['type', 'path'],
+      ['version', 'query'],
+    ]);
+    const deliveries = paths['/api/v1/callbacks/{id}/deliveries']?.get;
+    const row = deliveries.responses['200'].content['application/json'].schema.properties.deliveries.items;
+    expect(row.required).toEqual(
+      expect.arrayContaining([
+        'at',
+        'old_state',
+        'new_state',
+        'status',
+        'attempt',
+        'error',
+        'http_status',
+        'latency_ms',
+      ]),
+    );
+    expect(
+      paths['/api/v1/lifecycles']?.post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('transitions');
+  });
 });
 
 describe('answers match the document', () => {
   let h: Harness;
   let id: string;
+  let resourceId: string;
+  let callbackId: string;
 
   beforeAll(async () => {
     h = await startHarness({ controlTimeoutMs: 500 });
@@ -116,6 +178,12 @@ describe('answers match the document', () => {
       h.services,
     );
     ({ id } = (await response.json()) as { id: string });
+    ({ id: resourceId } = await h.trackInstance('documented', 'instance::doc'));
+    ({ id: callbackId } = await h.services.callbacks.create(
+      { resource: resourceId, subject: 'hooks.doc' },
+      'test',
+    ));
+    await h.services.lifecycles.save(lifecycleExample(), 'test');
   });
 
   afterAll(async () => {
@@ -127,13 +195,30 @@ describe('answers match the document', () => {
     'POST /v1/tasks': fixture('gorch.example.json'),
     'POST /api/v1/builds/{id}/skip': { component: 'join' },
     'POST /api/v1/builds/{id}/approve': { component: 'join' },
+    'POST /api/v1/resources/{id}/actions': { action: 'stop' },
+    'POST /api/v1/callbacks': { environment: 'documented', subject: 'hooks.env' },
+    'POST /api/v1/lifecycles': lifecycleExample(),
   };
+
+  /** `{id}` of the route's kind of thing; `{type}` a lifecycle type. */
+  function concrete(path: string): string {
+    const value = path.startsWith('/api/v1/resources/')
+      ? resourceId
+      : path.startsWith('/api/v1/callbacks/')
+        ? callbackId
+        : id;
+    return path.replace('{id}', encodeURIComponent(value)).replace('{type}', 'instance');
+  }
 
   it('every documented operation answers a documented status, its success body fitting the schema', async () => {
     const doc = openApiDocument();
-    for (const route of REST_ROUTES) {
+    // the callback is deleted last: its deliveries are read before
+    const routes = [...REST_ROUTES].sort(
+      (a, b) => Number(a.operationId === 'deleteCallback') - Number(b.operationId === 'deleteCallback'),
+    );
+    for (const route of routes) {
       const op = `${route.method} ${route.path}`;
-      const path = route.path.replace('{id}', encodeURIComponent(id));
+      const path = concrete(route.path);
       const response = await handleRest(jsonRequest(route.method, path, bodies[op]), h.services);
       const statuses = Object.keys(doc.paths[route.path]?.[route.method.toLowerCase()]?.responses ?? {});
       expect(statuses, op).toContain(String(response.status));

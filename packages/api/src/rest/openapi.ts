@@ -30,10 +30,10 @@ export interface OpenApiOperation {
 }
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'invalid request: `validation_failed` (details: every graph issue), `invalid_json`, `invalid_request`',
-  404: '`not_found`: no such build, component or route',
+  400: 'invalid request: `validation_failed` (details: every graph or lifecycle issue), `invalid_json`, `invalid_request`',
+  404: '`not_found`: no such build, component, resource, callback, lifecycle or route',
   405: '`method_not_allowed`',
-  409: '`not_allowed`: the build state does not allow the action (the runner says why)',
+  409: '`not_allowed`: the state of the build or resource does not allow the action (the runner says why)',
   413: '`payload_too_large`: the body is over ORDO_MAX_BODY_BYTES',
   500: '`internal`',
   503: '`runner_unavailable`: no runner answered',
@@ -66,7 +66,8 @@ export function buildOpenApiDocument(routes: readonly RestRoute[]): OpenApiDocum
       title: 'Ordo REST API',
       version: '1',
       description:
-        'Builds of infrastructure graphs (design.md "REST API (v1)"). All bodies are JSON. Errors are ' +
+        'Builds of infrastructure graphs, the cloud resources they made, callbacks on their state ' +
+        'changes and lifecycle definitions (design.md "REST API (v1)"). All bodies are JSON. Errors are ' +
         '`{"error": {"code", "message", "details"}}`. Operator actions may name who asks in the `Ordo-Actor` header.',
     },
     servers: [{ url: '/' }],

@@ -5,6 +5,7 @@ import type { OperatorAction } from '@ordo/contracts';
 import { exportGraph } from '@ordo/core';
 import { z } from 'zod';
 import { gorchTaskInputSchema } from '../schemas/graph-formats';
+import { CLOUD_ROUTES } from './cloud-routes';
 import { buildDetailDto, buildEventDto, buildSummaryDto, iso } from './dto';
 import { gorchStateName, gorchTaskState } from './gorch';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi';
@@ -220,6 +221,7 @@ export const REST_ROUTES: readonly RestRoute[] = [
   actionRoute('cancel', 'Cancel the build, or one component', false),
   actionRoute('skip', 'Skip a failed component so that its dependants run', true),
   actionRoute('approve', 'Approve a component waiting on a manual gate', true),
+  ...CLOUD_ROUTES,
   createTask,
   listTasks,
   getTask,

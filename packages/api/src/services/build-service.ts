@@ -1,8 +1,8 @@
 // Builds: create (parse, validate, store, tell the runner), read, and operator actions sent to
 // the runner over NATS (design.md "Scheduling semantics" → Operator actions, "REST API").
 import { randomUUID } from 'node:crypto';
-import { type BusLogger, controlSubject, isBusError } from '@ordo/bus';
-import { controlCommandSchema, controlReplySchema, type OperatorAction } from '@ordo/contracts';
+import { type BusLogger, controlSubject } from '@ordo/bus';
+import { controlCommandSchema, type OperatorAction } from '@ordo/contracts';
 import {
   type BuildEvent,
   detectFormat,
@@ -15,13 +15,7 @@ import {
   validateGraph,
 } from '@ordo/core';
 import { type ApiConfig, servedProviders } from '../config';
-import {
-  InvalidRequestError,
-  NotAllowedError,
-  NotFoundError,
-  RunnerUnavailableError,
-  ValidationError,
-} from '../errors';
+import { InvalidRequestError, NotFoundError, ValidationError } from '../errors';
 import {
   type BuildOptions,
   environmentNameSchema,
@@ -29,6 +23,7 @@ import {
   wrappedBuildSchema,
 } from '../schemas/build-options';
 import { parseRequest } from '../zod-issues';
+import { askRunner } from './ask-runner';
 import { componentOfRecord, graphFromSnapshot } from './graph-from-snapshot';
 import {
   type BuildListFilter,
@@ -190,49 +185,14 @@ export class BuildService {
       ]);
     }
     await this.#assertExists(id);
-    let bus: Awaited<ReturnType<BusProvider>>;
-    try {
-      bus = await this.#bus();
-    } catch (err) {
-      throw new RunnerUnavailableError(`cannot reach NATS to ask the runner: ${(err as Error).message}`, err);
-    }
-    let reply: Awaited<
-      ReturnType<typeof bus.request<typeof controlCommandSchema, typeof controlReplySchema>>
-    >;
-    try {
-      reply = await bus.request(
-        controlSubject(id),
-        controlCommandSchema,
-        { kind: 'action', action, actor, ...(componentId === undefined ? {} : { componentId }) },
-        controlReplySchema,
-        { timeoutMs: this.#config.controlTimeoutMs },
-      );
-    } catch (err) {
-      if (isBusError(err, 'REQUEST_FAILED')) {
-        // nats.js reports "no responders" with the code '503': nobody listens on the subject.
-        const noResponders = (err.cause as { code?: unknown } | undefined)?.code === '503';
-        throw new RunnerUnavailableError(
-          noResponders
-            ? `no runner answered for build ${id}: no runner is running`
-            : `no runner answered for build ${id} within ${this.#config.controlTimeoutMs} ms`,
-          err,
-        );
-      }
-      if (isBusError(err, 'INVALID_MESSAGE')) {
-        throw new RunnerUnavailableError(`no runner answered for build ${id} correctly: ${err.message}`, err);
-      }
-      throw err;
-    }
-    const answer = reply.data;
-    if (answer.ok) return { ok: true };
-    switch (answer.code) {
-      case 'not_allowed':
-        throw new NotAllowedError(answer.reason);
-      case 'not_found':
-        throw new NotFoundError(answer.reason);
-      case 'invalid':
-        throw new InvalidRequestError(answer.reason);
-    }
+    await askRunner(this.#bus, {
+      subject: controlSubject(id),
+      schema: controlCommandSchema,
+      command: { kind: 'action', action, actor, ...(componentId === undefined ? {} : { componentId }) },
+      timeoutMs: this.#config.controlTimeoutMs,
+      about: `build ${id}`,
+    });
+    return { ok: true };
   }
 
   /** The build's graph (with component states and outputs) in one of the export formats. */

@@ -2,9 +2,12 @@
 import type { BusLogger } from '@ordo/bus';
 import { type ApiConfig, defaultApiConfig } from '../config';
 import { BuildService } from './build-service';
+import { CallbackService } from './callback-service';
 import { EnvironmentService } from './environment-service';
 import { GraphService } from './graph-service';
+import { LifecycleService } from './lifecycle-service';
 import type { BusProvider, Clock, StorePort } from './ports';
+import { ResourceService } from './resource-service';
 
 export {
   type ActionRequest,
@@ -12,16 +15,22 @@ export {
   type CreateBuildOptions,
   type ExportResult,
 } from './build-service';
+export { CallbackService } from './callback-service';
 export { EnvironmentService } from './environment-service';
 export { componentOfRecord, graphFromSnapshot } from './graph-from-snapshot';
 export { type GraphCheck, GraphService, type SavedDefinition } from './graph-service';
+export { LifecycleService } from './lifecycle-service';
 export * from './ports';
+export { ResourceService } from './resource-service';
 
 export interface Services {
   readonly config: ApiConfig;
   readonly builds: BuildService;
   readonly graphs: GraphService;
   readonly environments: EnvironmentService;
+  readonly resources: ResourceService;
+  readonly callbacks: CallbackService;
+  readonly lifecycles: LifecycleService;
 }
 
 export interface ServicesOptions {
@@ -48,5 +57,8 @@ export function createServices(options: ServicesOptions): Services {
     }),
     graphs: new GraphService({ store, config }),
     environments: new EnvironmentService({ store }),
+    resources: new ResourceService({ store, bus: options.bus, config }),
+    callbacks: new CallbackService({ store, config }),
+    lifecycles: new LifecycleService({ store }),
   };
 }

@@ -7,10 +7,18 @@ import type {
   BuildListFilter,
   BuildSnapshot,
   BuildSummary,
+  CallbackRecord,
   CreateBuildRecord,
+  DeliveryRecord,
   EnvironmentSummary,
   GraphDefinition,
+  LifecycleDefinitionRecord,
+  LifecycleRunRecord,
   OperatorActionRecord,
+  ResourceActionRecord,
+  ResourceEventRecord,
+  ResourceFilter,
+  ResourceRecord,
   Store,
   StoredLogLine,
 } from '@ordo/store';
@@ -23,13 +31,27 @@ export type LogLinePort = StoredLogLine;
 export type EnvironmentPort = EnvironmentSummary;
 export type GraphDefinitionPort = GraphDefinition;
 export type OperatorActionPort = OperatorActionRecord;
+export type ResourcePort = ResourceRecord;
+export type ResourceFilterPort = ResourceFilter;
+export type ResourceEventPort = ResourceEventRecord;
+export type ResourceActionPort = ResourceActionRecord;
+export type CallbackPort = CallbackRecord;
+export type DeliveryPort = DeliveryRecord;
+export type LifecycleDefinitionPort = LifecycleDefinitionRecord;
+export type LifecycleRunPort = LifecycleRunRecord;
 
 /** The part of the store the services call. */
 export interface StorePort {
   builds: Pick<Store['builds'], 'create' | 'snapshot' | 'list' | 'events' | 'actions'>;
   logs: Pick<Store['logs'], 'list'>;
-  environments: Pick<Store['environments'], 'current' | 'list'>;
+  environments: Pick<Store['environments'], 'current' | 'list' | 'idOf'>;
   graphDefinitions: Pick<Store['graphDefinitions'], 'save' | 'latest' | 'get' | 'list'>;
+  resources: Pick<Store['resources'], 'list' | 'get' | 'history' | 'actions'>;
+  callbacks: Pick<Store['callbacks'], 'create' | 'get' | 'list' | 'remove' | 'deliveries'>;
+  lifecycles: Pick<
+    Store['lifecycles'],
+    'saveDefinition' | 'latestDefinition' | 'definition' | 'definitions' | 'versions' | 'runsFor'
+  >;
 }
 
 /** The bus, or a way to get it: the web app connects lazily and may be without NATS for a while. */

@@ -1,0 +1,4 @@
+import { callbackListFilterSchema, callbackListSchema } from '../../schemas/cloud';
+
+export const listInputSchema = callbackListFilterSchema.default({});
+export const listOutputSchema = callbackListSchema;
