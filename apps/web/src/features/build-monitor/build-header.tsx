@@ -6,7 +6,8 @@ import Link from 'next/link';
 import { useTRPC } from '@/trpc/client';
 import { errorReason } from './errors';
 import { formatDuration, formatTime } from './format';
-import { useThrottledBuildLive } from './monitor-context';
+import { LARGE_BUILD } from './layout';
+import { useBuildLive, useThrottledBuildLive } from './monitor-context';
 import { ProgressBar } from './progress-bar';
 import { buildActions } from './states';
 import { useNow } from './use-now';
@@ -21,7 +22,8 @@ const LIVE_LABEL: Record<string, string> = {
 
 export function BuildHeader({ onReload }: { onReload: () => void }) {
   const trpc = useTRPC();
-  // at most 10 renders a second, however fast the build's events arrive
+  // at most 10 renders a second (4 for a large build), however fast the build's events arrive
+  const large = useBuildLive((b) => b.components.length > LARGE_BUILD);
   const {
     id,
     environment,
@@ -34,7 +36,7 @@ export function BuildHeader({ onReload }: { onReload: () => void }) {
     counts,
     live,
     components,
-  } = useThrottledBuildLive(100);
+  } = useThrottledBuildLive(large ? 250 : 100);
   const total = components.length;
   const ticking = status === 'running' || status === 'cancelling' || status === 'pending';
   const now = useNow(ticking);

@@ -6,6 +6,12 @@ import { layeredLayout as layered, type Placed } from '../graph-layout/layered';
 
 export type { Placed };
 
+/**
+ * Above this many components a build is drawn and followed more cheaply (BENCH.md "pnpm
+ * bench:web"): a zoom floor, no spinning icons or moving edges, a slower header and timeline.
+ */
+export const LARGE_BUILD = 1_500;
+
 export const NODE_WIDTH = 210;
 export const NODE_HEIGHT = 58;
 const COLUMN_GAP = 70;

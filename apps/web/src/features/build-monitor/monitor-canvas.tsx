@@ -1,12 +1,12 @@
 'use client';
 // The build's graph, read-only: laid out once per build (the graph of a build never changes),
 // nodes pre-sized with their handles so React Flow needs no measuring pass, only visible
-// elements rendered. Clicking a component selects it for the panel.
+// nodes rendered, the edges drawn by MonitorEdges (a few paths, not one SVG per edge: React
+// Flow's `edges` stay empty). Clicking a component selects it for the panel.
 import {
   Background,
   Controls,
-  type EdgeTypes,
-  MarkerType,
+  type Edge,
   type NodeMouseHandler,
   type NodeTypes,
   ReactFlow,
@@ -14,18 +14,20 @@ import {
   useStore,
 } from '@xyflow/react';
 import { type CSSProperties, useEffect, useMemo, useRef } from 'react';
-import { type ComponentFlowNode, ComponentNode } from './component-node';
-import { aspectOf, NODE_HANDLES, NODE_HEIGHT, NODE_WIDTH, type Placed } from './layout';
-import { StateEdge, type StateFlowEdge } from './state-edge';
+import { type ComponentFlowNode, ComponentNode, LargeCanvasContext } from './component-node';
+import { aspectOf, LARGE_BUILD, NODE_HANDLES, NODE_HEIGHT, NODE_WIDTH, type Placed } from './layout';
+import { type MonitorEdge, MonitorEdges } from './monitor-edges';
 import type { ComponentInfo } from './types';
 
 const nodeTypes: NodeTypes = { component: ComponentNode };
-const edgeTypes: EdgeTypes = { state: StateEdge };
-const MARKER = { type: MarkerType.ArrowClosed, width: 16, height: 16, color: '#8c959f' };
+const NO_EDGES: Edge[] = [];
 const FIT_VIEW = { padding: 0.12, maxZoom: 1 };
-
-/** Beyond this many components the zoom floor keeps the number of mounted nodes small. */
-const LARGE = 1_500;
+/**
+ * How far a large build can be zoomed out: node text stays readable (≈9 px) and about a hundred
+ * nodes are mounted (BENCH.md "pnpm bench:web": every mounted node and edge in view costs
+ * paint and raster time while thousands of states change per second).
+ */
+const LARGE_ZOOM_FLOOR = 0.65;
 
 export interface MonitorCanvasProps {
   components: readonly ComponentInfo[];
@@ -57,20 +59,14 @@ export function MonitorCanvas({ components, layout, edges, selected, onSelect }:
     });
   }, [components, layout]);
 
-  const flowEdges = useMemo<StateFlowEdge[]>(() => {
-    const known = new Set(components.map((c) => c.id));
-    return edges
-      .filter((e) => known.has(e.source) && known.has(e.destination))
-      .map((e) => ({
-        id: `${e.source}\u2192${e.destination}`,
-        source: e.source,
-        target: e.destination,
-        type: 'state',
-        markerEnd: MARKER,
-        selectable: false,
-        focusable: false,
-      }));
-  }, [components, edges]);
+  const positions = useMemo(() => new Map(layout.map((p) => [p.id, { x: p.x, y: p.y }])), [layout]);
+  const drawnEdges = useMemo<MonitorEdge[]>(
+    () =>
+      edges
+        .filter((e) => positions.has(e.source) && positions.has(e.destination))
+        .map((e) => ({ source: e.source, target: e.destination })),
+    [positions, edges],
+  );
 
   // Selection lives in the page, not in the nodes array: the array never changes after layout.
   const shown = useMemo(
@@ -79,34 +75,36 @@ export function MonitorCanvas({ components, layout, edges, selected, onSelect }:
   );
 
   const onNodeClick: NodeMouseHandler<ComponentFlowNode> = (_, node) => onSelect(node.id);
-  const large = components.length > LARGE;
+  const large = components.length > LARGE_BUILD;
   // A flat graph gets a low canvas, a tall one a high canvas (CSS clamps it).
   const style = useMemo(() => ({ '--bm-aspect': aspectOf(layout).toFixed(3) }) as CSSProperties, [layout]);
 
   return (
     <div className="bm-canvas" data-testid="build-canvas" style={style}>
-      <ReactFlow<ComponentFlowNode, StateFlowEdge>
-        nodes={shown}
-        edges={flowEdges}
-        nodeTypes={nodeTypes}
-        edgeTypes={edgeTypes}
-        onNodeClick={onNodeClick}
-        onPaneClick={() => onSelect(null)}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        edgesFocusable={false}
-        onlyRenderVisibleElements
-        fitView
-        fitViewOptions={FIT_VIEW}
-        minZoom={large ? 0.5 : 0.1}
-        maxZoom={2}
-        proOptions={{ hideAttribution: false }}
-      >
-        <Background gap={24} size={1} color="#d8dee4" />
-        <Controls showInteractive={false} />
-        <RefitOnResize />
-      </ReactFlow>
+      <LargeCanvasContext.Provider value={large}>
+        <ReactFlow<ComponentFlowNode>
+          nodes={shown}
+          edges={NO_EDGES}
+          nodeTypes={nodeTypes}
+          onNodeClick={onNodeClick}
+          onPaneClick={() => onSelect(null)}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          edgesFocusable={false}
+          onlyRenderVisibleElements
+          fitView
+          fitViewOptions={FIT_VIEW}
+          minZoom={large ? LARGE_ZOOM_FLOOR : 0.1}
+          maxZoom={2}
+          proOptions={{ hideAttribution: false }}
+        >
+          <Background gap={24} size={1} color="#d8dee4" />
+          <Controls showInteractive={false} />
+          <RefitOnResize />
+          <MonitorEdges edges={drawnEdges} positions={positions} animated={!large} />
+        </ReactFlow>
+      </LargeCanvasContext.Provider>
     </div>
   );
 }

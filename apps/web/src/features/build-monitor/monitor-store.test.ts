@@ -106,7 +106,7 @@ describe('MonitorStore', () => {
 });
 
 describe('MonitorStore coalescing', () => {
-  it('applies queued batches once per frame: one build update, one per changed component', () => {
+  it('shows component changes per batch at once, and writes the build level once per frame', () => {
     const frames: (() => void)[] = [];
     const m = new MonitorStore('b1', (run) => {
       frames.push(run);
@@ -116,21 +116,25 @@ describe('MonitorStore coalescing', () => {
     const b = m.node('b').getState();
     let buildUpdates = 0;
     let aUpdates = 0;
+    const changes: string[] = [];
     m.build.subscribe(() => buildUpdates++);
     m.node('a').subscribe(() => aUpdates++);
+    m.onNodeChange((id, next, previous) => changes.push(`${id}:${previous.state}>${next.state}`));
     m.enqueueEvents([
       { seq: 4, at: 10, type: 'component_state', componentId: 'a', state: 'running', attempt: 1 },
     ]);
+    expect(m.nodeState('a').state).toBe('running');
     m.enqueueEvents([
       { seq: 5, at: 20, type: 'component_state', componentId: 'a', state: 'completed', attempt: 1 },
       { seq: 6, at: 21, type: 'build_state', state: 'completed' },
     ]);
     expect(frames).toHaveLength(1);
-    expect(m.nodeState('a').state).toBe('waiting');
+    expect(aUpdates).toBe(2);
+    expect(changes).toEqual(['a:waiting>running', 'a:running>completed']);
     expect(buildUpdates).toBe(0);
+    expect(m.build.getState().seq).toBe(3);
     (frames[0] as () => void)();
     expect(buildUpdates).toBe(1);
-    expect(aUpdates).toBe(1);
     expect(m.node('b').getState()).toBe(b);
     expect(m.nodeState('a').history).toEqual([
       { attempt: 1, dispatchedAt: 10, finishedAt: 20, status: 'completed' },
@@ -139,6 +143,7 @@ describe('MonitorStore coalescing', () => {
     expect(build.seq).toBe(6);
     expect(build.status).toBe('completed');
     expect(build.counts).toEqual({ waiting: 1, completed: 1, running: 0 });
+    expect(build.version).toBe(2);
   });
 
   it('a snapshot applies what is queued first and cancels the scheduled frame', () => {

@@ -114,12 +114,29 @@ function nextFrame(run: () => void): () => void {
   return () => clearTimeout(timer);
 }
 
+/** Build-level effects of events whose component changes are already shown, not yet written. */
+interface BuildPatch {
+  status: string;
+  startedAt: number | null;
+  finishedAt: number | null;
+  seq: number;
+  /** null: unchanged */
+  counts: Record<string, number> | null;
+  /** a component's state or attempts changed */
+  touched: boolean;
+  activity: ActivityEntry[];
+}
+
+/** Told about every component whose live state was replaced: its id, the new and the old state. */
+export type NodeChangeListener = (id: string, next: NodeLive, previous: NodeLive) => void;
+
 export class MonitorStore {
   readonly build: StoreApi<BuildLive>;
   private readonly nodes = new Map<string, StoreApi<NodeLive>>();
-  /** events queued by `enqueueEvents`, applied by the next `flush` */
-  private pending: BuildEvent[] = [];
+  /** build-level effects of the events applied by `enqueueEvents`, written by the next `flush` */
+  private pending: BuildPatch | null = null;
   private cancelFlush: (() => void) | null = null;
+  private readonly changeListeners = new Set<NodeChangeListener>();
 
   /** `schedule` runs a callback later and returns its cancel (default: the next animation frame). */
   constructor(
@@ -143,6 +160,22 @@ export class MonitorStore {
     return this.node(id).getState();
   }
 
+  /**
+   * Calls `listener` whenever a component's live state is replaced (one call per component
+   * and batch; e.g. the canvas' edges, which follow the states of the components they lead into).
+   */
+  onNodeChange(listener: NodeChangeListener): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private setNode(id: string, next: NodeLive): void {
+    const store = this.node(id);
+    const previous = store.getState();
+    store.setState(next, true);
+    for (const listener of this.changeListeners) listener(id, next, previous);
+  }
+
   setLive(live: LiveStatus): void {
     if (this.build.getState().live !== live) this.build.setState({ live });
   }
@@ -153,16 +186,15 @@ export class MonitorStore {
 
   /** Replaces what is shown with a snapshot; only components that differ are touched. */
   applySnapshot(view: BuildView): void {
-    // events queued before it were applied to what it replaces
+    // the build-level effects of events applied before it are replaced by it
     this.flush();
     const counts: Record<string, number> = {};
     let changed = false;
     for (const c of view.components) {
       counts[c.state] = (counts[c.state] ?? 0) + 1;
-      const store = this.node(c.id);
       const next = nodeOf(c);
-      if (!sameNode(store.getState(), next)) {
-        store.setState(next, true);
+      if (!sameNode(this.node(c.id).getState(), next)) {
+        this.setNode(c.id, next);
         changed = true;
       }
     }
@@ -202,75 +234,100 @@ export class MonitorStore {
   /** Adds operator actions found in the event history (duplicates by seq are dropped). */
   addActivity(entries: readonly ActivityEntry[]): void {
     if (entries.length === 0) return;
+    this.flush();
     const known = new Map(this.build.getState().activity.map((a) => [a.seq, a]));
     for (const entry of entries) known.set(entry.seq, entry);
     this.build.setState({ activity: [...known.values()].sort((a, b) => a.seq - b.seq) });
   }
 
   /**
-   * Queues consecutive events (the sequencer guarantees the order) and applies everything
-   * queued once per animation frame: one build-level update per frame, and one per component
-   * whose state changed, however many batches arrived meanwhile.
+   * Applies consecutive events (the sequencer guarantees the order) as they arrive: each
+   * component they change gets its new state at once (one update per component and batch, seen
+   * only by what shows that component), while the build-level effects — status, seq, counts,
+   * activity, the timeline's version — are written once per animation frame, however many
+   * batches arrived meanwhile.
    */
   enqueueEvents(events: readonly BuildEvent[]): void {
     if (events.length === 0) return;
-    for (const e of events) this.pending.push(e);
+    this.applyToNodes(events);
     if (this.cancelFlush === null) this.cancelFlush = this.schedule(() => this.flush());
   }
 
-  /** Applies the queued events now (also done before a snapshot replaces what is shown). */
+  /** Writes the pending build-level effects now (also done before a snapshot replaces what is shown). */
   flush(): void {
     if (this.cancelFlush !== null) {
       const cancel = this.cancelFlush;
       this.cancelFlush = null;
       cancel();
     }
-    if (this.pending.length === 0) return;
-    const events = this.pending;
-    this.pending = [];
-    this.applyEvents(events);
+    const patch = this.pending;
+    if (patch === null) return;
+    this.pending = null;
+    const build = this.build.getState();
+    this.build.setState({
+      status: patch.status,
+      startedAt: patch.startedAt,
+      finishedAt: patch.finishedAt,
+      seq: patch.seq,
+      ...(patch.counts ? { counts: patch.counts } : {}),
+      ...(patch.touched ? { version: build.version + 1 } : {}),
+      ...(patch.activity.length > 0 ? { activity: [...build.activity, ...patch.activity] } : {}),
+    });
   }
 
-  /** Drops queued events and any scheduled flush (the page is going away). */
+  /** Drops any scheduled flush (the page is going away). */
   dispose(): void {
     this.cancelFlush?.();
     this.cancelFlush = null;
-    this.pending = [];
+    this.pending = null;
   }
 
-  /** Applies consecutive events (the sequencer guarantees the order) at once. */
+  /** Applies consecutive events (the sequencer guarantees the order) at once, build level included. */
   applyEvents(events: readonly BuildEvent[]): void {
+    this.applyToNodes(events);
+    this.flush();
+  }
+
+  /** The components' side of `events` now; their build-level side into `this.pending`. */
+  private applyToNodes(events: readonly BuildEvent[]): void {
     const build = this.build.getState();
-    let counts: Record<string, number> | null = null;
-    let touched = false;
-    let { status, startedAt, finishedAt, seq } = build;
-    const activity: ActivityEntry[] = [];
+    const patch: BuildPatch = this.pending ?? {
+      status: build.status,
+      startedAt: build.startedAt,
+      finishedAt: build.finishedAt,
+      seq: build.seq,
+      counts: null,
+      touched: false,
+      activity: [],
+    };
+    this.pending = patch;
     /** the new state of every component changed by these events, written once at the end */
     const changed = new Map<string, NodeLive>();
     const get = (id: string): NodeLive => changed.get(id) ?? this.node(id).getState();
 
     for (const e of events) {
-      seq = e.seq;
+      patch.seq = e.seq;
       switch (e.type) {
         case 'build_state': {
           if (!e.state) break;
-          status = e.state;
-          if (status === 'running') {
-            startedAt ??= e.at;
-            finishedAt = null;
-          } else if (status === 'completed' || status === 'errored' || status === 'cancelled') {
-            finishedAt = e.at;
+          patch.status = e.state;
+          if (e.state === 'running') {
+            patch.startedAt ??= e.at;
+            patch.finishedAt = null;
+          } else if (e.state === 'completed' || e.state === 'errored' || e.state === 'cancelled') {
+            patch.finishedAt = e.at;
           }
           break;
         }
         case 'component_state': {
           if (!e.componentId || !e.state) break;
           const prev = get(e.componentId);
-          counts ??= { ...build.counts };
+          patch.counts ??= { ...build.counts };
+          const counts = patch.counts;
           counts[prev.state] = (counts[prev.state] ?? 0) - 1;
           counts[e.state] = (counts[e.state] ?? 0) + 1;
           changed.set(e.componentId, nextOnState(prev, e));
-          touched = true;
+          patch.touched = true;
           break;
         }
         case 'log': {
@@ -281,7 +338,7 @@ export class MonitorStore {
           break;
         }
         case 'action': {
-          activity.push({
+          patch.activity.push({
             seq: e.seq,
             at: e.at,
             actor: e.actor ?? 'unknown',
@@ -302,16 +359,7 @@ export class MonitorStore {
       }
     }
 
-    for (const [id, next] of changed) this.node(id).setState(next, true);
-    this.build.setState({
-      status,
-      startedAt,
-      finishedAt,
-      seq,
-      ...(counts ? { counts } : {}),
-      ...(touched ? { version: build.version + 1 } : {}),
-      ...(activity.length > 0 ? { activity: [...build.activity, ...activity] } : {}),
-    });
+    for (const [id, next] of changed) this.setNode(id, next);
   }
 }
 

@@ -1,14 +1,20 @@
 'use client';
 // A Gantt chart of the components' attempts: one row per dispatched component (in the canvas'
 // column order), one bar per attempt, coloured by how it ended. It follows the build-level
-// `version`, which moves whenever an attempt starts or ends, at most four times a second.
+// `version`, which moves whenever an attempt starts or ends, at most four times a second (once
+// a second for a large build), and rows out of sight are not laid out or painted.
 import { useMemo } from 'react';
 import { formatDuration } from './format';
+import { LARGE_BUILD } from './layout';
 import { useMonitorStore, useThrottledBuildLive } from './monitor-context';
 import type { AttemptView } from './types';
 import { useNow } from './use-now';
 
 const MAX_ROWS = 300;
+/** Rows shown of a large build: each second all of them are drawn again (span and bars move). */
+const MAX_ROWS_LARGE = 100;
+/** Rows out of sight skip layout and paint (they are 22 px high, globals.css `.bm-gantt-row`). */
+const ROW_STYLE = { contentVisibility: 'auto', containIntrinsicSize: 'auto 22px' } as const;
 
 interface Row {
   id: string;
@@ -18,7 +24,10 @@ interface Row {
 export function Timeline({ order, onSelect }: { order: readonly string[]; onSelect: (id: string) => void }) {
   const store = useMonitorStore();
   // the rows are recomputed at most four times a second, however fast the events arrive
-  const { version, status, startedAt, finishedAt } = useThrottledBuildLive(250);
+  const { version, status, startedAt, finishedAt } = useThrottledBuildLive(
+    order.length > LARGE_BUILD ? 1_000 : 250,
+  );
+  const maxRows = order.length > LARGE_BUILD ? MAX_ROWS_LARGE : MAX_ROWS;
   const running = status === 'running' || status === 'cancelling';
   const now = useNow(running);
 
@@ -52,7 +61,7 @@ export function Timeline({ order, onSelect }: { order: readonly string[]; onSele
   const span = Math.max(1, t1 - t0);
   const pct = (t: number) => `${((100 * (t - t0)) / span).toFixed(3)}%`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
-  const shown = rows.slice(0, MAX_ROWS);
+  const shown = rows.slice(0, maxRows);
 
   return (
     <section className="bm-card" aria-label="Timeline">
@@ -69,7 +78,7 @@ export function Timeline({ order, onSelect }: { order: readonly string[]; onSele
           </div>
         </div>
         {shown.map((row) => (
-          <div className="bm-gantt-row" key={row.id}>
+          <div className="bm-gantt-row" key={row.id} style={ROW_STYLE}>
             <button
               type="button"
               className="bm-gantt-label bm-mono"
@@ -96,9 +105,9 @@ export function Timeline({ order, onSelect }: { order: readonly string[]; onSele
             </div>
           </div>
         ))}
-        {rows.length > MAX_ROWS && (
+        {rows.length > maxRows && (
           <p className="bm-muted">
-            {rows.length - MAX_ROWS} more components are not shown; open one on the canvas for its attempts.
+            {rows.length - maxRows} more components are not shown; open one on the canvas for its attempts.
           </p>
         )}
       </div>

@@ -47,7 +47,7 @@ export function useFollowBuild(store: MonitorStore, buildId: string): () => void
 
     const sequencer = new EventSequencer({
       apply: (events) => {
-        // shown on the next animation frame, together with whatever else arrives until then
+        // components at once; the build level (header, counts, timeline) on the next frame
         store.enqueueEvents(events);
         liveTo = events[events.length - 1]?.seq ?? liveTo;
       },

@@ -4,18 +4,18 @@
 // (Web Worker), save/open (tRPC) and run (the build monitor's /builds/new page).
 import { exportGraph, parseGraph, validateGraph } from '@ordo/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { ReactFlowProvider } from '@xyflow/react';
 import { useRouter } from 'next/navigation';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTRPC } from '@/trpc/client';
 import { EditorCanvas } from './canvas';
 import type { SavedVersion } from './editor-store';
-import { FIT_VIEW_OPTIONS } from './flow-defaults';
 import { EdgeMarkers } from './flow-nodes';
 import { invalidElements, NO_INVALID } from './issues';
 import { IssuesPanel } from './issues-panel';
 import { layoutGraph } from './layout-client';
 import { previewFromCoreGraph, toCoreGraph } from './mapper';
+import { useFitGraph } from './overview';
 import { Palette } from './palette';
 import { SavedGraphs } from './saved-graphs';
 import { SidePanel } from './side-panel';
@@ -50,7 +50,7 @@ function EditorShell() {
   const previewShown = useEditor((state) => state.preview !== null);
   useLiveValidation(store);
   useShortcuts(store, previewShown);
-  const { fitView } = useReactFlow();
+  const fitGraph = useFitGraph();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const router = useRouter();
@@ -58,19 +58,22 @@ function EditorShell() {
   const [status, setStatus] = useState<Status | null>(null);
   const [layoutBusy, setLayoutBusy] = useState(false);
 
-  /** Fit once React Flow has taken the new nodes in. */
-  const fitSoon = useCallback(() => {
-    requestAnimationFrame(() =>
-      requestAnimationFrame(
-        () =>
-          void fitView({ ...FIT_VIEW_OPTIONS, duration: 200 }).then(() => {
-            // Measurement hook (bench/web-scale.ts): when the loaded nodes (pre-sized, so
-            // measured) were last fitted into view, on the page's performance clock.
-            (window as { __ordoEditorReady?: number }).__ordoEditorReady = performance.now();
-          }),
+  /**
+   * Fit once React Flow has taken the new nodes in: at once after opening a graph (`animate`
+   * false), in 200 ms after a layout moved the nodes. Called in the same tick as the change.
+   */
+  const fitSoon = useCallback(
+    (animate = true) =>
+      void fitGraph({ duration: animate ? 200 : 0 }).then(() =>
+        // the frame that draws the fitted view (DOM nodes, or the overview of a large graph)
+        requestAnimationFrame(() => {
+          // Measurement hook (bench/web-scale.ts): when the loaded nodes (pre-sized, so
+          // measured) were last fitted into view and drawn, on the page's performance clock.
+          (window as { __ordoEditorReady?: number }).__ordoEditorReady = performance.now();
+        }),
       ),
-    );
-  }, [fitView]);
+    [fitGraph],
+  );
 
   const runLayout = useCallback(async () => {
     const { nodes, edges, actions, revision } = store.getState();
@@ -132,7 +135,7 @@ function EditorShell() {
         text: `Loaded ${file.name} (${result.format}): ${loaded.nodes.length} components, ${loaded.edges.length} edges.`,
       });
       setStatus(null);
-      if (loaded.positioned) fitSoon();
+      if (loaded.positioned) fitSoon(false);
       else await runLayout();
     },
     [store, fitSoon, runLayout],
@@ -213,7 +216,7 @@ function EditorShell() {
         actions.markSaved(definition.name, definition.version);
         actions.setNotice(null);
         setStatus({ kind: 'ok', text: `opened ${definition.name} v${definition.version}` });
-        if (loaded.positioned) fitSoon();
+        if (loaded.positioned) fitSoon(false);
         else await runLayout();
       } catch (error) {
         setStatus({ kind: 'error', text: `Open failed: ${message(error)}` });

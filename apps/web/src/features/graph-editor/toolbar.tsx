@@ -1,10 +1,9 @@
 'use client';
 // The editor's top bar: name, save, run; undo/redo; layout and fit; find; export.
-import { useReactFlow } from '@xyflow/react';
 import { useState } from 'react';
 import { download, EXPORTS, exportFile } from './export-files';
-import { FIT_VIEW_OPTIONS } from './flow-defaults';
 import { toCoreGraph } from './mapper';
+import { useFitGraph } from './overview';
 import { useEditor, useEditorApi } from './store-context';
 import { useFocusNode } from './use-focus-node';
 
@@ -35,7 +34,7 @@ export function Toolbar({
   const edges = useEditor((state) => state.edges.length);
   const current = useEditor((state) => state.meta.current.length);
   const actions = useEditor((state) => state.actions);
-  const { fitView } = useReactFlow();
+  const fitGraph = useFitGraph();
   const focusNode = useFocusNode();
   const [query, setQuery] = useState('');
   const [searchMiss, setSearchMiss] = useState<string | null>(null);
@@ -101,7 +100,7 @@ export function Toolbar({
         <button type="button" onClick={onLayout} disabled={layoutBusy || components === 0}>
           {layoutBusy ? 'Laying out…' : 'Layout'}
         </button>
-        <button type="button" onClick={() => void fitView({ ...FIT_VIEW_OPTIONS, duration: 200 })}>
+        <button type="button" onClick={() => void fitGraph({ duration: 200 })}>
           Fit view
         </button>
         <button type="button" onClick={actions.clear} disabled={components === 0}>
