@@ -224,7 +224,7 @@ describe('resources', () => {
 
 describe('lifecycles', () => {
   const document = JSON.parse(
-    readFileSync(new URL('../../../../shared/formats/lifecycle.example.json', import.meta.url), 'utf8'),
+    readFileSync(new URL('../../core/src/formats/fixtures/lifecycle.example.json', import.meta.url), 'utf8'),
   ) as unknown;
 
   it('versions definitions per type and saves runs', async () => {
