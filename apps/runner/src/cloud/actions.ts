@@ -234,12 +234,19 @@ export class Actions {
     }
     this.inFlight.delete(key);
     clearTimeout(flight.timer);
-    const { resourceId, action } = flight;
+    const { resourceId, action, actionId } = flight;
     try {
       await this.o.queue.run(resourceId, async () => {
         const resource = await this.o.store.resources.get(resourceId);
         // a poll that saw the end state, or a new build, finished it already
         if (!resource || resource.pendingAction !== action) return;
+        // a late answer (or deadline) of an earlier action of the same kind, which a poll
+        // finished, must not end the action started since
+        const latest = (await this.o.store.resources.actions(resourceId)).find((a) => a.accepted);
+        if (latest !== undefined && latest.id !== actionId) {
+          this.o.log.debug({ key, latest: latest.id }, 'answer of an earlier action dropped');
+          return;
+        }
         const { patch, reason } = endOf(resource, action, answer);
         const changes = await this.o.store.resources.update(
           [{ resourceId, patch, actor: 'action', reason }],
