@@ -51,6 +51,53 @@ export const resourceViewSchema = z.object({
 });
 export type ResourceView = z.infer<typeof resourceViewSchema>;
 
+/**
+ * The fields of a stored resource that the view is made of (the store's `ResourceRecord` has
+ * them; described here by shape, since contracts import nothing but zod).
+ */
+export interface ResourceRecordFields {
+  id: string;
+  provider: string;
+  providerId: string;
+  type: string;
+  state: ResourceState;
+  publicIp: string | null;
+  privateIp: string | null;
+  keyName: string | null;
+  buildId: string;
+  environment: string;
+  componentId: string;
+  pendingAction: ResourceAction | null;
+  stateTimes: Record<string, string>;
+  error: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  lastPolledAt: Date | null;
+}
+
+/** A stored resource as the API answers it and the live messages carry it. */
+export function toResourceView(r: ResourceRecordFields): ResourceView {
+  return {
+    id: r.id,
+    provider: r.provider,
+    provider_id: r.providerId,
+    type: r.type,
+    state: r.state,
+    public_ip: r.publicIp,
+    private_ip: r.privateIp,
+    key_name: r.keyName,
+    build: r.buildId,
+    environment: r.environment,
+    component: r.componentId,
+    pending_action: r.pendingAction,
+    state_times: r.stateTimes,
+    error: r.error,
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+    last_polled_at: r.lastPolledAt?.toISOString() ?? null,
+  };
+}
+
 /** Published on `ordo.resources.<encoded id>` after a state change is committed. */
 export const resourceChangeMessageSchema = z.object({
   resource: resourceViewSchema,

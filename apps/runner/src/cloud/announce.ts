@@ -2,36 +2,13 @@
 // store has the change already, a missed message is caught up by reloading), then the parts of
 // the service that act on changes (callback deliveries, lifecycles).
 import { type Bus, resourceSubject } from '@ordo/bus';
-import { type ResourceChangeMessage, type ResourceView, resourceChangeMessageSchema } from '@ordo/contracts';
-import type { ResourceChange, ResourceRecord } from '@ordo/store';
+import { type ResourceChangeMessage, resourceChangeMessageSchema, toResourceView } from '@ordo/contracts';
+import type { ResourceChange } from '@ordo/store';
 import type { Logger } from 'pino';
-
-/** A resource as the contracts show it. */
-export function resourceView(r: ResourceRecord): ResourceView {
-  return {
-    id: r.id,
-    provider: r.provider,
-    provider_id: r.providerId,
-    type: r.type,
-    state: r.state,
-    public_ip: r.publicIp,
-    private_ip: r.privateIp,
-    key_name: r.keyName,
-    build: r.buildId,
-    environment: r.environment,
-    component: r.componentId,
-    pending_action: r.pendingAction,
-    state_times: r.stateTimes,
-    error: r.error,
-    created_at: r.createdAt.toISOString(),
-    updated_at: r.updatedAt.toISOString(),
-    last_polled_at: r.lastPolledAt?.toISOString() ?? null,
-  };
-}
 
 export function changeMessage(change: ResourceChange): ResourceChangeMessage {
   return {
-    resource: resourceView(change.resource),
+    resource: toResourceView(change.resource),
     old_state: change.oldState,
     new_state: change.newState,
     at: change.at.toISOString(),

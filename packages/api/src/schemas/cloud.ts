@@ -10,6 +10,7 @@ import {
   resourceActionSchema,
   resourceStateSchema,
   resourceViewSchema,
+  toResourceView,
 } from '@ordo/contracts';
 import { type LifecycleDefinition, lifecycleDefinitionSchema } from '@ordo/core';
 import { z } from 'zod';
@@ -266,29 +267,9 @@ export const lifecycleBodyDocSchema = lifecycleDefinitionSchema.meta({
 // store records → views
 
 const iso = (value: Date): string => value.toISOString();
-const isoOrNull = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
-export function resourceView(r: ResourcePort): ResourceView {
-  return {
-    id: r.id,
-    provider: r.provider,
-    provider_id: r.providerId,
-    type: r.type,
-    state: r.state,
-    public_ip: r.publicIp,
-    private_ip: r.privateIp,
-    key_name: r.keyName,
-    build: r.buildId,
-    environment: r.environment,
-    component: r.componentId,
-    pending_action: r.pendingAction,
-    state_times: r.stateTimes,
-    error: r.error,
-    created_at: iso(r.createdAt),
-    updated_at: iso(r.updatedAt),
-    last_polled_at: isoOrNull(r.lastPolledAt),
-  };
-}
+/** A stored resource as the API answers it (one mapping, shared with the runner's live messages). */
+export const resourceView: (r: ResourcePort) => ResourceView = toResourceView;
 
 export function resourceEventView(e: ResourceEventPort): z.infer<typeof resourceEventViewSchema> {
   return { at: iso(e.at), old_state: e.oldState, new_state: e.newState, actor: e.actor, reason: e.reason };

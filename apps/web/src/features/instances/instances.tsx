@@ -56,51 +56,27 @@ export function Instances() {
   return (
     <div className="in-page">
       <div className="bm-toolbar">
-        <div className="bm-form-row bm-inline">
-          <label htmlFor={`${ids}-env`}>Environment</label>
-          <select
-            id={`${ids}-env`}
-            value={filters.environment}
-            onChange={(e) => set({ environment: e.target.value })}
-          >
-            <option value="">all</option>
-            {options.environments.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="bm-form-row bm-inline">
-          <label htmlFor={`${ids}-provider`}>Provider</label>
-          <select
-            id={`${ids}-provider`}
-            value={filters.provider}
-            onChange={(e) => set({ provider: e.target.value })}
-          >
-            <option value="">all</option>
-            {options.providers.map((name) => (
-              <option key={name} value={name}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="bm-form-row bm-inline">
-          <label htmlFor={`${ids}-state`}>State</label>
-          <select
-            id={`${ids}-state`}
-            value={filters.state}
-            onChange={(e) => set({ state: e.target.value as ResourceState | '' })}
-          >
-            <option value="">all</option>
-            {options.states.map((state) => (
-              <option key={state} value={state}>
-                {state}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id={`${ids}-env`}
+          label="Environment"
+          value={filters.environment}
+          choices={options.environments}
+          onChange={(environment) => set({ environment })}
+        />
+        <FilterSelect
+          id={`${ids}-provider`}
+          label="Provider"
+          value={filters.provider}
+          choices={options.providers}
+          onChange={(provider) => set({ provider })}
+        />
+        <FilterSelect
+          id={`${ids}-state`}
+          label="State"
+          value={filters.state}
+          choices={options.states}
+          onChange={(state) => set({ state: state as ResourceState | '' })}
+        />
         <span className={`bm-live bm-live-${live}`} data-testid="live-status">
           ● {LIVE_LABEL[live]}
         </span>
@@ -181,6 +157,29 @@ export function Instances() {
       )}
 
       {current && <ResourceDetail key={current.id} resource={current} onClose={() => setSelected(null)} />}
+    </div>
+  );
+}
+
+/** One filter of the list: a labelled select with "all" first. */
+function FilterSelect(props: {
+  id: string;
+  label: string;
+  value: string;
+  choices: readonly string[];
+  onChange: (value: string) => void;
+}) {
+  return (
+    <div className="bm-form-row bm-inline">
+      <label htmlFor={props.id}>{props.label}</label>
+      <select id={props.id} value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        <option value="">all</option>
+        {props.choices.map((choice) => (
+          <option key={choice} value={choice}>
+            {choice}
+          </option>
+        ))}
+      </select>
     </div>
   );
 }
