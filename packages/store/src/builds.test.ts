@@ -299,6 +299,35 @@ describe('builds', () => {
     expect(await store.builds.unfinished()).toEqual(['build-0', 'build-1']);
   });
 
+  it('completedComponents reads the completed components, all or only those named', async () => {
+    const r = record(ernestGraph(), { concurrency: {} });
+    await store.builds.create(r);
+    const state = (await store.builds.loadState(r.id)) as BuildState;
+    const driver = new Driver(state, (batch) => store.builds.persist([batch]));
+    await driver.apply({ kind: 'start' });
+    // run until two components are completed (the first wave: vpc, then a network or two)
+    while (state.components.filter((c) => c.state === 'completed').length < 2) await driver.next();
+    const completed = state.components.filter((c) => c.state === 'completed').map((c) => c.id);
+    const pending = state.components.find((c) => c.state !== 'completed')?.id as string;
+
+    const all = await store.builds.completedComponents(r.id);
+    expect(all).toMatchObject({ environment: 'shop-staging', status: 'running', simulate: true });
+    expect(all?.components.map((c) => c.id)).toEqual(completed);
+    expect(all?.components.find((c) => c.id === 'vpc::shop')).toEqual({
+      id: 'vpc::shop',
+      type: 'vpc',
+      action: 'create',
+      provider: 'sim',
+      outputs: expect.objectContaining({ vpc_id: 'vpc-1' }),
+      desired: r.graph.changes[1]?.props,
+    });
+    // only the named ones, and of those only the completed ones (the rest are not read)
+    const some = await store.builds.completedComponents(r.id, ['vpc::shop', pending, 'nope']);
+    expect(some?.components.map((c) => c.id)).toEqual(['vpc::shop']);
+    expect((await store.builds.completedComponents(r.id, []))?.components).toEqual([]);
+    expect(await store.builds.completedComponents('nope')).toBeNull();
+  });
+
   it('keeps operator actions, accepted or refused', async () => {
     const r = record(ernestGraph());
     await store.builds.create(r);

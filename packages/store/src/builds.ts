@@ -128,6 +128,31 @@ export interface BuildSnapshot {
   edges: Array<{ source: string; destination: string }>;
 }
 
+/** A build's completed components, as resource tracking reads them (`completedComponents`). */
+export interface CompletedComponents {
+  environment: string;
+  status: BuildStatus;
+  simulate: boolean;
+  /** in graph order (within each chunk of `only`) */
+  components: Array<{
+    id: string;
+    type: string;
+    action: string;
+    provider: string;
+    outputs: Record<string, unknown>;
+    desired: Record<string, unknown>;
+  }>;
+}
+
+/** Ids per `IN (…)` list: well under SQLite's limit of bound parameters. */
+const IN_LIST_CHUNK = 500;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export interface BuildSummary {
   id: string;
   environment: string;
@@ -544,6 +569,54 @@ export class BuildRepository {
       }),
       edges,
     };
+  }
+
+  /**
+   * What resource tracking reads of a build: its environment, status and simulate flag, and its
+   * completed components — all of them, or only those named in `only` (the ones whose completion
+   * was announced since the last look: a running build of thousands of components is not read
+   * whole every time a few complete). Null if there is no such build.
+   */
+  async completedComponents(id: string, only?: Iterable<string>): Promise<CompletedComponents | null> {
+    const ids = only === undefined ? undefined : [...new Set(only)];
+    return this.#db.$transaction(async (tx) => {
+      const build = await tx.build.findUnique({
+        where: { id },
+        select: { status: true, simulate: true, environment: { select: { name: true } } },
+      });
+      if (!build) return null;
+      const select = {
+        componentId: true,
+        type: true,
+        action: true,
+        provider: true,
+        outputs: true,
+        desired: true,
+      } satisfies Prisma.BuildComponentSelect;
+      const rows = [];
+      for (const part of ids === undefined ? [undefined] : chunks(ids, IN_LIST_CHUNK)) {
+        rows.push(
+          ...(await tx.buildComponent.findMany({
+            where: { buildId: id, state: 'completed', ...(part ? { componentId: { in: part } } : {}) },
+            orderBy: { index: 'asc' },
+            select,
+          })),
+        );
+      }
+      return {
+        environment: build.environment.name,
+        status: build.status as BuildStatus,
+        simulate: build.simulate,
+        components: rows.map((c) => ({
+          id: c.componentId,
+          type: c.type,
+          action: c.action,
+          provider: c.provider,
+          outputs: isRecord(c.outputs) ? c.outputs : {},
+          desired: isRecord(c.desired) ? c.desired : {},
+        })),
+      };
+    });
   }
 
   /** Builds, newest first, with their component counts as of the last save. */

@@ -5,6 +5,7 @@ export type {
   BuildRepository,
   BuildSnapshot,
   BuildSummary,
+  CompletedComponents,
   CreateBuildRecord,
   LoadedBuild,
   OperatorActionInput,

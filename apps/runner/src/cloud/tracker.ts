@@ -1,6 +1,9 @@
 // Tracking: which completed build components are cloud resources. Follows `ordo.events.>` (core
-// NATS: only to learn WHEN to look) and, when a batch holds component completions, syncs that
-// build from the store (at most every `trackIntervalMs` while it runs, soon after it finishes):
+// NATS: only to learn WHEN and WHERE to look) and, when a batch holds component completions, syncs
+// that build from the store (at most every `trackIntervalMs` while it runs, soon after it
+// finishes). While it runs, a sync reads only the components whose completion was announced since
+// the last one; once it finishes, all its completed components (an announcement missed is caught
+// up then):
 // completed create/update/get components that core `trackedResource` calls resources are
 // tracked, a completed `delete` of a tracked component terminates it. On start the recent builds
 // are synced again (the store ignores facts of a build it already took, and of an older build
@@ -46,6 +49,8 @@ export class Tracker {
   /** build → component ids whose completion this process has handed to the store */
   private readonly handled = new Map<string, Set<string>>();
   private lastSync = new Map<string, number>();
+  /** build → components announced completed since its last sync; null: read them all */
+  private readonly announced = new Map<string, Set<string> | null>();
 
   constructor(private readonly o: TrackerOptions) {}
 
@@ -82,17 +87,30 @@ export class Tracker {
       if (!parsed) continue;
       let completed = false;
       let finished = false;
+      const { buildId } = parsed;
       for (const event of message.data.events) {
-        if (event.type === 'component_state' && event.state === 'completed') completed = true;
-        else if (event.type === 'build_state' && event.state !== undefined && FINISHED.has(event.state))
+        if (event.type === 'component_state' && event.state === 'completed' && event.componentId) {
+          completed = true;
+          this.announce(buildId, event.componentId);
+        } else if (event.type === 'build_state' && event.state !== undefined && FINISHED.has(event.state))
           finished = true;
       }
-      if (finished) this.schedule(parsed.buildId, FINAL_SYNC_MS);
-      else if (completed) {
-        const since = Date.now() - (this.lastSync.get(parsed.buildId) ?? 0);
-        this.schedule(parsed.buildId, Math.max(FINAL_SYNC_MS, this.o.trackIntervalMs - since));
+      if (finished) {
+        this.announced.set(buildId, null);
+        this.schedule(buildId, FINAL_SYNC_MS);
+      } else if (completed) {
+        const since = Date.now() - (this.lastSync.get(buildId) ?? 0);
+        this.schedule(buildId, Math.max(FINAL_SYNC_MS, this.o.trackIntervalMs - since));
       }
     }
+  }
+
+  /** Notes a completion to read at the build's next sync (unless that sync reads them all). */
+  private announce(buildId: string, componentId: string): void {
+    const ids = this.announced.get(buildId);
+    if (ids === null) return;
+    if (ids) ids.add(componentId);
+    else this.announced.set(buildId, new Set([componentId]));
   }
 
   private schedule(buildId: string, delayMs: number): void {
@@ -126,7 +144,16 @@ export class Tracker {
   private async syncNow(buildId: string): Promise<void> {
     if (this.stopped) return;
     this.lastSync.set(buildId, Date.now());
-    const snapshot = await this.o.store.builds.snapshot(buildId);
+    // the completions announced so far (all of them when none were: a start-up or final sync)
+    const only = this.announced.get(buildId) ?? undefined;
+    this.announced.delete(buildId);
+    let snapshot: Awaited<ReturnType<Store['builds']['completedComponents']>>;
+    try {
+      snapshot = await this.o.store.builds.completedComponents(buildId, only);
+    } catch (error) {
+      this.reannounce(buildId, only);
+      throw error;
+    }
     if (!snapshot) return;
     const environmentId = await this.o.store.environments.idOf(snapshot.environment);
     if (environmentId === null) return;
@@ -135,7 +162,7 @@ export class Tracker {
     const items: TrackResourceInput[] = [];
     const deletes: Array<{ environmentId: string; componentId: string; buildId: string }> = [];
     for (const c of snapshot.components) {
-      if (c.state !== 'completed' || handled.has(c.id)) continue;
+      if (handled.has(c.id)) continue;
       handled.add(c.id);
       if (c.action === 'delete') {
         deletes.push({ environmentId, componentId: c.id, buildId });
@@ -166,6 +193,7 @@ export class Tracker {
       // nothing of this sync counts as handled: the next one takes it again
       for (const item of items) handled.delete(item.componentId);
       for (const item of deletes) handled.delete(item.componentId);
+      this.reannounce(buildId, only);
       throw error;
     }
     if (FINISHED.has(snapshot.status)) {
@@ -179,5 +207,11 @@ export class Tracker {
       this.o.tracked();
     }
     this.o.announce(changes);
+  }
+
+  /** A sync that failed: what it was to read is read by the next one. */
+  private reannounce(buildId: string, only: Set<string> | undefined): void {
+    if (only === undefined) this.announced.set(buildId, null);
+    else for (const id of only) this.announce(buildId, id);
   }
 }
