@@ -12,7 +12,7 @@
 // Run: pnpm bench:web (build the web first: pnpm exec turbo run build --filter=@ordo/web).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connectBus, eventsSubject } from '@ordo/bus';
@@ -509,7 +509,10 @@ try {
       }
     }
     if (process.env.BENCH_WEB_TRACE) {
-      const trace = JSON.parse((await browser.stopTracing()).toString()) as {
+      const traceText = (await browser.stopTracing()).toString();
+      // BENCH_WEB_TRACE_FILE=<file> (diagnosis): the whole trace, for chrome://tracing or a script
+      if (process.env.BENCH_WEB_TRACE_FILE) await writeFile(process.env.BENCH_WEB_TRACE_FILE, traceText);
+      const trace = JSON.parse(traceText) as {
         traceEvents: {
           name: string;
           ph: string;
@@ -545,6 +548,9 @@ try {
       return { frames: w.__mon.frames.filter((t) => t >= since), changes: w.__mon.changes };
     }, pageStart);
     await bus.drain();
+    // BENCH_WEB_SCREENSHOT=<file.png> (diagnosis): the monitor page after the stream
+    if (process.env.BENCH_WEB_SCREENSHOT)
+      await monitor.screenshot({ path: process.env.BENCH_WEB_SCREENSHOT });
     // BENCH_WEB_EVAL='<js expression>' (diagnosis): evaluated in the monitor page after the stream
     if (process.env.BENCH_WEB_EVAL)
       console.log('eval:', JSON.stringify(await monitor.evaluate(process.env.BENCH_WEB_EVAL)));

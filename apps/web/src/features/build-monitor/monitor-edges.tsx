@@ -21,9 +21,15 @@
 //   component gets a blue tail and arrowhead where it enters the component, in a layer of its
 //   own above the nodes (the tails lie in the gap between columns, so they cover no node; a layer
 //   under the nodes would make the browser give every node over it a layer too), redrawn at
-//   most every TAILS_REDRAW_MS.
+//   most every TAILS_REDRAW_MS. And since they never change, the grey edges of the area are not
+//   in the DOM at all but one image of the area (a PNG drawn by a worker, edges-image.worker.ts),
+//   made again only when the view leaves the area or zooms: thousands of <path> elements cost
+//   the browser layout, paint and layerization work on every frame a node changed (≈40 % of the
+//   frame's main-thread time), and an SVG image is drawn again, curve by curve, with every repaint
+//   around a node (more raster time than the paths saved); a bitmap is copied.
 import { useStoreApi, ViewportPortal } from '@xyflow/react';
 import { type CSSProperties, useEffect, useMemo, useState } from 'react';
+import type { EdgesImageRequest, EdgesImageResponse } from './edges-image-protocol';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { useMonitorStore } from './monitor-context';
 
@@ -34,6 +40,8 @@ const TAILS_REDRAW_MS = 1_000;
 const TAIL_LENGTH = 45;
 /** The area drawn: the view and this fraction of its size on each side. */
 const MARGIN = 0.25;
+/** Largest side of the edges' image (large graphs), in pixels. */
+const MAX_IMAGE_SIDE = 8_192;
 /** Edges are cut into pieces about this long (flow units). */
 const PIECE_LENGTH = 400;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -151,13 +159,14 @@ interface Drawn {
 const meets = (b: Box, a: { x0: number; y0: number; x1: number; y1: number }) =>
   b.maxX >= a.x0 && b.minX <= a.x1 && b.maxY >= a.y0 && b.minY <= a.y1;
 
-function style(entry: Drawn, running: boolean, animated: boolean): void {
+/** Small graphs: an edge into a running component is blue and its dashes move. */
+function style(entry: Drawn, running: boolean): void {
   const look = running ? RUNNING : IDLE;
   entry.running = running;
   entry.group.setAttribute('stroke', look.stroke);
   entry.group.setAttribute('stroke-width', look.width);
   entry.end?.setAttribute('marker-end', look.marker);
-  if (animated) entry.group.setAttribute('class', running ? 'bm-edge-running' : '');
+  entry.group.setAttribute('class', running ? 'bm-edge-running' : '');
 }
 
 export function MonitorEdges({
@@ -176,6 +185,7 @@ export function MonitorEdges({
   const [svg, setSvg] = useState<SVGSVGElement | null>(null);
   const [layer, setLayer] = useState<SVGGElement | null>(null);
   const [tails, setTails] = useState<SVGSVGElement | null>(null);
+  const [imageHost, setImageHost] = useState<HTMLDivElement | null>(null);
 
   const geometries = useMemo(() => {
     const out: Geometry[] = [];
@@ -189,7 +199,7 @@ export function MonitorEdges({
   }, [edges, positions]);
 
   useEffect(() => {
-    if (svg === null || layer === null || tails === null) return;
+    if (svg === null || layer === null || tails === null || imageHost === null) return;
     const tailPath = tails.firstElementChild as SVGPathElement;
     const arrowPath = tails.lastElementChild as SVGPathElement;
     /** the edges in the DOM, by index in `geometries` */
@@ -202,17 +212,22 @@ export function MonitorEdges({
     let stateTimer: ReturnType<typeof setTimeout> | null = null;
     let lastRestyle = 0;
     let running = 0;
+    /** image mode (large graphs): the image shown, and the number of the latest one made */
+    let image: { element: HTMLImageElement; url: string } | null = null;
+    let imageSerial = 0;
+    const worker =
+      !animated && typeof Worker === 'function' && typeof OffscreenCanvas === 'function'
+        ? new Worker(new URL('./edges-image.worker.ts', import.meta.url))
+        : null;
 
     const isRunning = (id: string) => store.nodeState(id).state === 'running';
     /** small graphs restyle the edges into running components; large ones draw tails */
     const look = (entry: Drawn, now: boolean) => {
       if (entry.running) running--;
       if (now) running++;
-      if (animated) style(entry, now, true);
-      else {
-        if (entry.group.getAttribute('stroke') === null) style(entry, false, false);
-        entry.running = now;
-      }
+      // large graphs: the edges are an image that never changes; only the tails follow
+      if (animated) style(entry, now);
+      else entry.running = now;
     };
     const count = () => {
       svg.dataset.edges = String(drawn.size);
@@ -255,9 +270,24 @@ export function MonitorEdges({
       }
       for (const [i, entry] of drawn) {
         if (visible.has(i)) continue;
-        entry.group.remove();
+        if (animated) entry.group.remove();
         if (entry.running) running--;
         drawn.delete(i);
+      }
+      if (!animated) {
+        // large graphs: the edges as one image; `drawn` only follows which edges run (tails)
+        for (const i of visible) {
+          const g = geometries[i] as Geometry;
+          if (drawn.has(i)) continue;
+          const entry: Drawn = { group: layer as SVGGElement, running: false, end: null };
+          drawn.set(i, entry);
+          look(entry, isRunning(g.target));
+        }
+        showImage(visible);
+        byTarget = targets;
+        dirty.clear();
+        count();
+        return;
       }
       for (const i of visible) {
         const g = geometries[i] as Geometry;
@@ -284,6 +314,80 @@ export function MonitorEdges({
       byTarget = targets;
       dirty.clear();
       count();
+    };
+
+    /** Shows the grey edges of the area as one image (large graphs), swapped in once decoded. */
+    const showImage = (visible: ReadonlySet<number>) => {
+      const { x0, y0, x1, y1, zoom } = area;
+      const curves: string[] = [];
+      const arrows: string[] = [];
+      for (const i of visible) {
+        const g = geometries[i] as Geometry;
+        const last = g.pieces.length - 1;
+        g.pieces.forEach((piece, k) => {
+          if (!meets(piece, area)) return;
+          curves.push(piece.d);
+          if (k === last) arrows.push(g.arrow);
+        });
+      }
+      const w = x1 - x0;
+      const h = y1 - y0;
+      const serial = ++imageSerial;
+      const show = (url: string) => {
+        const element = document.createElement('img');
+        element.alt = '';
+        element.decoding = 'async';
+        element.style.cssText = `position:absolute;left:${r(x0)}px;top:${r(y0)}px;width:${r(w)}px;height:${r(h)}px`;
+        element.src = url;
+        // swap once decoded (no blank frame); a newer image made meanwhile wins
+        void element
+          .decode()
+          .catch(() => undefined)
+          .then(() => {
+            if (serial !== imageSerial) {
+              URL.revokeObjectURL(url);
+              return;
+            }
+            const previous = image;
+            image = { element, url };
+            imageHost.appendChild(element);
+            if (previous) {
+              previous.element.remove();
+              URL.revokeObjectURL(previous.url);
+            }
+            imageHost.dataset.pieces = String(curves.length);
+          });
+      };
+      if (worker) {
+        // a bitmap at the view's scale, drawn off the main thread
+        const scale = Math.min(zoom * (window.devicePixelRatio || 1), MAX_IMAGE_SIDE / w, MAX_IMAGE_SIDE / h);
+        const request: EdgesImageRequest = {
+          serial,
+          width: Math.max(1, Math.ceil(w * scale)),
+          height: Math.max(1, Math.ceil(h * scale)),
+          scale,
+          x0,
+          y0,
+          curves: curves.join(''),
+          arrows: arrows.join(''),
+          stroke: IDLE.stroke,
+          lineWidth: Number(IDLE.width),
+        };
+        worker.onmessage = (event: MessageEvent<EdgesImageResponse>) => {
+          const answer = event.data;
+          if (answer.serial !== imageSerial) return;
+          if (answer.ok) show(URL.createObjectURL(answer.blob));
+          else console.warn(`the monitor's edges could not be drawn: ${answer.error}`);
+        };
+        worker.postMessage(request);
+        return;
+      }
+      // no worker with OffscreenCanvas: the same drawing as an SVG image (vector: redrawn, not copied)
+      const text =
+        `<svg xmlns="${SVG_NS}" width="${r(w)}" height="${r(h)}" viewBox="${r(x0)} ${r(y0)} ${r(w)} ${r(h)}">` +
+        `<path d="${curves.join('')}" fill="none" stroke="${IDLE.stroke}" stroke-width="${IDLE.width}"/>` +
+        `<path d="${arrows.join('')}" fill="${IDLE.stroke}"/></svg>`;
+      show(URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })));
     };
 
     const restyleDirty = () => {
@@ -320,12 +424,19 @@ export function MonitorEdges({
       stopNodes();
       if (frame !== null) cancelAnimationFrame(frame);
       if (stateTimer !== null) clearTimeout(stateTimer);
-      for (const { group } of drawn.values()) group.remove();
+      if (animated) for (const { group } of drawn.values()) group.remove();
+      imageSerial++;
+      worker?.terminate();
+      if (image) {
+        image.element.remove();
+        URL.revokeObjectURL(image.url);
+      }
     };
-  }, [flow, store, geometries, animated, svg, layer, tails]);
+  }, [flow, store, geometries, animated, svg, layer, tails, imageHost]);
 
   return (
     <ViewportPortal>
+      <div ref={setImageHost} style={SVG_STYLE} aria-hidden="true" data-testid="monitor-edges-image" />
       <svg ref={setSvg} style={SVG_STYLE} width="1" height="1" aria-hidden="true" data-testid="monitor-edges">
         <defs>
           <Arrow id="bm-arrow" color={IDLE.stroke} />

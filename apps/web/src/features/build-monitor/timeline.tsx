@@ -1,12 +1,18 @@
 'use client';
 // A Gantt chart of the components' attempts: one row per dispatched component (in the canvas'
 // column order), one bar per attempt, coloured by how it ended. It follows the build-level
-// `version`, which moves whenever an attempt starts or ends, at most four times a second (once
-// a second for a large build), and rows out of sight are not laid out or painted.
-import { useMemo } from 'react';
+// `version`, which moves whenever an attempt starts or ends, at most four times a second, and
+// rows out of sight are not laid out or painted.
+// A large build (thousands of components changing every second) is drawn once a second while
+// it runs, on the clock's tick alone (not on `version` as well: two unaligned redraws a second),
+// reads only the components it shows (the first MAX_ROWS_LARGE dispatched, not all), and only
+// its rows in the window's view are in the DOM: redrawing a hundred rows each second from all
+// 10,000 components cost the monitor a 30–40 ms stall each time (BENCH.md "pnpm bench:web").
+import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
 import { formatDuration } from './format';
 import { LARGE_BUILD } from './layout';
-import { useMonitorStore, useThrottledBuildLive } from './monitor-context';
+import { useBuildLive, useMonitorStore, useThrottledBuildLive } from './monitor-context';
+import { isFinished } from './states';
 import type { AttemptView } from './types';
 import { useNow } from './use-now';
 
@@ -15,6 +21,11 @@ const MAX_ROWS = 300;
 const MAX_ROWS_LARGE = 100;
 /** Rows out of sight skip layout and paint (they are 22 px high, globals.css `.bm-gantt-row`). */
 const ROW_STYLE = { contentVisibility: 'auto', containIntrinsicSize: 'auto 22px' } as const;
+/** Height of a row and of the axis row (globals.css `.bm-gantt-row`, `.bm-gantt-axis`). */
+const ROW_HEIGHT = 22;
+const AXIS_HEIGHT = 18;
+/** Rows drawn beyond the window's view, above and below (large builds). */
+const ROWS_BEYOND_VIEW = 8;
 
 interface Row {
   id: string;
@@ -22,24 +33,99 @@ interface Row {
 }
 
 export function Timeline({ order, onSelect }: { order: readonly string[]; onSelect: (id: string) => void }) {
-  const store = useMonitorStore();
-  // the rows are recomputed at most four times a second, however fast the events arrive
-  const { version, status, startedAt, finishedAt } = useThrottledBuildLive(
-    order.length > LARGE_BUILD ? 1_000 : 250,
+  return order.length > LARGE_BUILD ? (
+    <LargeTimeline order={order} onSelect={onSelect} />
+  ) : (
+    <SmallTimeline order={order} onSelect={onSelect} />
   );
-  const maxRows = order.length > LARGE_BUILD ? MAX_ROWS_LARGE : MAX_ROWS;
+}
+
+function SmallTimeline({ order, onSelect }: { order: readonly string[]; onSelect: (id: string) => void }) {
+  // the rows are recomputed at most four times a second, however fast the events arrive
+  const { version, status, startedAt, finishedAt } = useThrottledBuildLive(250);
   const running = status === 'running' || status === 'cancelling';
   const now = useNow(running);
+  return (
+    <Gantt
+      order={order}
+      onSelect={onSelect}
+      version={version}
+      running={running}
+      now={now}
+      startedAt={startedAt}
+      finishedAt={finishedAt}
+      maxRows={MAX_ROWS}
+    />
+  );
+}
+
+function LargeTimeline({ order, onSelect }: { order: readonly string[]; onSelect: (id: string) => void }) {
+  const status = useBuildLive((b) => b.status);
+  const startedAt = useBuildLive((b) => b.startedAt);
+  const finishedAt = useBuildLive((b) => b.finishedAt);
+  const running = status === 'running' || status === 'cancelling';
+  // while it runs, the clock's tick redraws it (and `version` does not); then every change does
+  const version = useBuildLive((b) => (isFinished(b.status) || b.status === 'pending' ? b.version : -1));
+  const now = useNow(running);
+  return (
+    <Gantt
+      order={order}
+      onSelect={onSelect}
+      version={running ? now : version}
+      running={running}
+      now={now}
+      startedAt={startedAt}
+      finishedAt={finishedAt}
+      maxRows={MAX_ROWS_LARGE}
+      windowed
+    />
+  );
+}
+
+interface GanttProps {
+  order: readonly string[];
+  onSelect: (id: string) => void;
+  /** changes when the rows must be read again */
+  version: number;
+  running: boolean;
+  now: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  maxRows: number;
+  /**
+   * only the first `maxRows` rows are read (the time axis from them and the build's start and
+   * end), and only those in the window's view are in the DOM
+   */
+  windowed?: boolean;
+}
+
+function Gantt({
+  order,
+  onSelect,
+  version,
+  running,
+  now,
+  startedAt,
+  finishedAt,
+  maxRows,
+  windowed = false,
+}: GanttProps) {
+  const store = useMonitorStore();
+  const gantt = useRef<HTMLDivElement>(null);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `version` is the signal that the per-component stores changed
   const rows = useMemo<Row[]>(() => {
     const out: Row[] = [];
+    // windowed: one more than shown, to know that there are more
+    const limit = windowed ? maxRows + 1 : Number.POSITIVE_INFINITY;
     for (const id of order) {
       const attempts = store.nodeState(id).history;
       if (attempts.length > 0) out.push({ id, attempts });
+      if (out.length >= limit) break;
     }
     return out;
-  }, [order, store, version]);
+  }, [order, store, version, windowed, maxRows]);
+  const range = useRowsInView(gantt, windowed, Math.min(rows.length, maxRows));
 
   if (rows.length === 0) {
     return (
@@ -61,12 +147,14 @@ export function Timeline({ order, onSelect }: { order: readonly string[]; onSele
   const span = Math.max(1, t1 - t0);
   const pct = (t: number) => `${((100 * (t - t0)) / span).toFixed(3)}%`;
   const ticks = [0, 0.25, 0.5, 0.75, 1];
-  const shown = rows.slice(0, maxRows);
+  const listed = Math.min(rows.length, maxRows);
+  const [first, last] = windowed ? range : [0, listed];
+  const shown = rows.slice(Math.min(first, listed), Math.min(last, listed));
 
   return (
     <section className="bm-card" aria-label="Timeline">
       <h2>Timeline</h2>
-      <div className="bm-gantt" data-testid="timeline">
+      <div className="bm-gantt" data-testid="timeline" ref={gantt}>
         <div className="bm-gantt-row bm-gantt-axis" aria-hidden="true">
           <div className="bm-gantt-label" />
           <div className="bm-gantt-track">
@@ -77,6 +165,7 @@ export function Timeline({ order, onSelect }: { order: readonly string[]; onSele
             ))}
           </div>
         </div>
+        {windowed && first > 0 && <div style={{ height: Math.min(first, listed) * ROW_HEIGHT }} />}
         {shown.map((row) => (
           <div className="bm-gantt-row" key={row.id} style={ROW_STYLE}>
             <button
@@ -105,12 +194,55 @@ export function Timeline({ order, onSelect }: { order: readonly string[]; onSele
             </div>
           </div>
         ))}
+        {windowed && last < listed && (
+          <div style={{ height: (listed - Math.max(first, last)) * ROW_HEIGHT }} />
+        )}
         {rows.length > maxRows && (
           <p className="bm-muted">
-            {rows.length - maxRows} more components are not shown; open one on the canvas for its attempts.
+            {windowed ? 'More' : `${rows.length - maxRows} more`} components are not shown; open one on the
+            canvas for its attempts.
           </p>
         )}
       </div>
     </section>
   );
+}
+
+/**
+ * Which rows of the chart are in the window's view, with ROWS_BEYOND_VIEW more on each side:
+ * [first, last). Follows scrolling and resizing; [0, 0) until measured, all when `enabled` is false.
+ */
+function useRowsInView(
+  gantt: RefObject<HTMLDivElement | null>,
+  enabled: boolean,
+  count: number,
+): readonly [number, number] {
+  const [range, setRange] = useState<readonly [number, number]>([0, 0]);
+  useEffect(() => {
+    if (!enabled) return;
+    let frame: number | null = null;
+    const measure = () => {
+      frame = null;
+      const element = gantt.current;
+      if (!element) return;
+      const top = element.getBoundingClientRect().top + AXIS_HEIGHT;
+      const first = Math.max(0, Math.floor(-top / ROW_HEIGHT) - ROWS_BEYOND_VIEW);
+      const last = Math.min(count, Math.ceil((window.innerHeight - top) / ROW_HEIGHT) + ROWS_BEYOND_VIEW);
+      setRange((r) =>
+        r[0] === first && r[1] === Math.max(first, last) ? r : [first, Math.max(first, last)],
+      );
+    };
+    const schedule = () => {
+      if (frame === null) frame = requestAnimationFrame(measure);
+    };
+    measure();
+    window.addEventListener('scroll', schedule, { passive: true });
+    window.addEventListener('resize', schedule);
+    return () => {
+      window.removeEventListener('scroll', schedule);
+      window.removeEventListener('resize', schedule);
+      if (frame !== null) cancelAnimationFrame(frame);
+    };
+  }, [gantt, enabled, count]);
+  return enabled ? range : [0, count];
 }
