@@ -38,6 +38,7 @@ afterEach(async () => {
 async function startInProcess(options: {
   batchWindowMs?: number;
   batchTarget?: number;
+  maxDispatchesPerStep?: number;
   concurrency: number;
 }) {
   nats = await startNatsServer({ jetstream: true });
@@ -59,6 +60,9 @@ async function startInProcess(options: {
     simulateAll: false,
     ...(options.batchWindowMs === undefined ? {} : { batchWindowMs: options.batchWindowMs }),
     ...(options.batchTarget === undefined ? {} : { batchTarget: options.batchTarget }),
+    ...(options.maxDispatchesPerStep === undefined
+      ? {}
+      : { maxDispatchesPerStep: options.maxDispatchesPerStep }),
   });
   return { nats, store, bus, runner };
 }
@@ -95,7 +99,8 @@ async function waitCompleted(s: TestStore, id: string): Promise<string | undefin
 
 describe('events of a large batch', () => {
   test('go out in messages of at most 1,000 events, in order, without gaps', async () => {
-    const world = await startInProcess({ concurrency: 256 });
+    // the start's 1,500 dispatches in one step (and one batch)
+    const world = await startInProcess({ concurrency: 256, maxDispatchesPerStep: 2_000 });
     const seen: number[][] = [];
     const sub = world.bus.subscribe(eventsSubject('large'), buildEventBatchSchema);
     void (async () => {
@@ -114,6 +119,53 @@ describe('events of a large batch', () => {
     expect(Math.max(...seen.map((m) => m.length))).toBe(1_000); // the start's 1,501 events: two messages
     expect(seen.flat()).toEqual(stored);
     expect(stored).toEqual(stored.map((_, i) => i + 1));
+  });
+});
+
+describe('dispatch budget', () => {
+  test("a wide build's start goes out in parts: each saved, published and answered while the next is saved", async () => {
+    const world = await startInProcess({ concurrency: 64, maxDispatchesPerStep: 100 });
+    // every save: the dispatches it holds (components that went running) and its results
+    const saves: Array<{ dispatched: number; completed: number }> = [];
+    const persist = world.store.builds.persist.bind(world.store.builds);
+    world.store.builds.persist = async (batches: PersistBatch[], options) => {
+      let dispatched = 0;
+      let completed = 0;
+      for (const b of batches)
+        for (const e of b.events) {
+          if (e.type === 'component_state' && e.state === 'running') dispatched++;
+          if (e.type === 'component_state' && e.state === 'completed') completed++;
+        }
+      saves.push({ dispatched, completed });
+      return persist(batches, options);
+    };
+    const seen: number[] = [];
+    const sub = world.bus.subscribe(eventsSubject('budget'), buildEventBatchSchema);
+    void (async () => {
+      for await (const { data } of sub) seen.push(...data.events.map((e) => e.seq));
+    })();
+    await world.bus.flush();
+    await world.runner.start();
+    await createWide(world.store, 'budget', 1_000);
+    world.bus.publish(controlSubject('budget'), controlCommandSchema, { kind: 'created' });
+    expect(await waitCompleted(world.store, 'budget')).toBe('completed');
+
+    // no save holds more than 100 dispatches: the start went out in (at least) ten parts, and
+    // results of the first parts were saved before the last part was
+    expect(Math.max(...saves.map((s) => s.dispatched))).toBeLessThanOrEqual(100);
+    expect(saves.reduce((n, s) => n + s.dispatched, 0)).toBe(1_000);
+    const lastDispatch = saves.findLastIndex((s) => s.dispatched > 0);
+    const firstResult = saves.findIndex((s) => s.completed > 0);
+    expect(firstResult).toBeLessThan(lastDispatch);
+    // every component ran once; the events are stored and published without gaps
+    const snapshot = await world.store.builds.snapshot('budget');
+    expect(snapshot?.components.every((c) => c.state === 'completed' && c.attempt === 1)).toBe(true);
+    const stored = (await world.store.builds.events('budget', 0, 100_000)).map((e) => e.seq);
+    expect(stored).toEqual(stored.map((_, i) => i + 1));
+    const deadline = Date.now() + 5_000;
+    while (seen.length < stored.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    sub.unsubscribe();
+    expect(seen).toEqual(stored);
   });
 });
 

@@ -46,7 +46,9 @@ function ledgerCounts(file: string): Map<string, number> {
 
 describe('crash safety', () => {
   test('the runner killed with SIGKILL at random moments resumes a 200-component build', async () => {
-    world = await startWorld({ executors: 'none' });
+    // a small dispatch budget: the layers' waves go out in parts of 8, so that kills also fall
+    // between the parts of a wave (resumed by the `continue` after the restart)
+    world = await startWorld({ executors: 'none', env: { ORDO_DISPATCH_BUDGET: '8' } });
     const { executor, counts } = countingExecutor({ provider: 'sim', workMs: 15 });
     const running = await runExecutors(world.bus, [executor], { dataDir: world.dataDir });
     cleanups.push(() => running.stop());

@@ -12,6 +12,8 @@ describe('readEnv', () => {
       callbacks: { maxAttempts: 8, backoffMs: 1_000, timeoutMs: 10_000 },
     });
     expect(env.cloud.callbacks.allowlist.entries).toEqual([]);
+    expect(env.dispatchBudget).toBe(500);
+    expect(readEnv({ ORDO_DISPATCH_BUDGET: '64' }).dispatchBudget).toBe(64);
   });
 
   it('reads per-provider poll intervals and the callback allow-list', () => {
@@ -44,5 +46,6 @@ describe('readEnv', () => {
       /ORDO_CALLBACK_ALLOWLIST: allow-list entry "not a host!"/,
     );
     expect(() => readEnv({ ORDO_CALLBACK_BACKOFF_MS: '-1' })).toThrow(/ORDO_CALLBACK_BACKOFF_MS/);
+    expect(() => readEnv({ ORDO_DISPATCH_BUDGET: '0' })).toThrow(/ORDO_DISPATCH_BUDGET: must be at least 1/);
   });
 });

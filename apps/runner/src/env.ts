@@ -59,6 +59,8 @@ const schema = z.object({
   /** `builtin` runs sim/shell/http/nil/sleep in this process; `none` leaves executors to other processes */
   ORDO_EXECUTORS: z.enum(['builtin', 'none']).default('builtin'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** dispatches one scheduler step makes at most; a wider wave goes out in parts (runner.ts) */
+  ORDO_DISPATCH_BUDGET: whole(1, 500),
   /** how often a tracked resource is polled (ms) */
   ORDO_POLL_INTERVAL_MS: whole(100, 30_000),
   /** per provider, over ORDO_POLL_INTERVAL_MS: `sim=2000,aws=60000` */
@@ -86,6 +88,7 @@ export interface RunnerEnv {
   simulateProviders: string[];
   executors: 'builtin' | 'none';
   logLevel: string;
+  dispatchBudget: number;
   cloud: {
     pollIntervalMs: number;
     pollIntervals: Record<string, number>;
@@ -114,6 +117,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): RunnerEnv {
       .filter((p) => p.length > 0),
     executors: env.ORDO_EXECUTORS,
     logLevel: env.LOG_LEVEL,
+    dispatchBudget: env.ORDO_DISPATCH_BUDGET,
     cloud: {
       pollIntervalMs: env.ORDO_POLL_INTERVAL_MS,
       pollIntervals: env.ORDO_POLL_INTERVALS,

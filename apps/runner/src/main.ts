@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     nativeProviders,
     simulateAll,
     claimResult: (delivery) => cloud.claim(delivery),
+    maxDispatchesPerStep: env.dispatchBudget,
   });
   // the cloud service first: the results consumer the runner binds hands it its results
   await cloud.start();

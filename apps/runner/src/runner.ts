@@ -87,6 +87,13 @@ export interface RunnerOptions {
   /** inputs that end the batching window early (default 256) */
   batchTarget?: number;
   /**
+   * Dispatches of one build in one batch at most (core `StepOptions.maxDispatches`, default
+   * 500): a wider wave of ready components — thousands at a build's start — is stepped, saved
+   * and published in parts, one per batch, so that executors begin on the first part while the
+   * rest is being saved (one transaction of 5,000 dispatches kept them idle for ≈ 0.2 s).
+   */
+  maxDispatchesPerStep?: number;
+  /**
    * Results that are not a build's: cloud-state and lifecycle requests (dispatch keys with the
    * build ids `ordo:cloud` / `ordo:lifecycle`). Returns true when it took the delivery (and
    * acks it itself); the scheduler never sees those.
@@ -158,6 +165,7 @@ export class Runner {
   private readonly maxBatch: number;
   private readonly batchWindowMs: number;
   private readonly batchTarget: number;
+  private readonly dispatchBudget: number;
 
   private readonly builds = new Map<string, LoadedBuild>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -205,6 +213,7 @@ export class Runner {
     this.maxBatch = options.maxBatch ?? 2_000;
     this.batchWindowMs = Math.max(0, options.batchWindowMs ?? 4);
     this.batchTarget = Math.max(1, Math.min(options.batchTarget ?? 256, this.maxBatch));
+    this.dispatchBudget = Math.max(1, options.maxDispatchesPerStep ?? 500);
   }
 
   /** Reloads unfinished builds, then follows results and operator commands. */
@@ -413,9 +422,11 @@ export class Runner {
     const resumed: LoadedBuild[] = [];
     const naks: ResultDelivery[] = [];
     const failed: Array<(reply: ControlReply) => void> = [];
+    /** builds whose dispatch budget ran out: stepped on (`continue`) in the next batch */
+    const more = new Set<string>();
 
     try {
-      await this.stepAll(batch, now, pending, effects, resumed, naks, failed);
+      await this.stepAll(batch, now, pending, effects, resumed, naks, failed, more);
     } catch (error) {
       // The states of this batch's builds may have run ahead: forget them (reloaded from the store).
       for (const id of pending.keys()) this.builds.delete(id);
@@ -423,6 +434,7 @@ export class Runner {
       throw error;
     }
     const t1 = performance.now();
+    for (const buildId of more) this.push({ kind: 'event', buildId, event: { kind: 'continue' } });
 
     // A save that failed while this batch was stepped: its states may build on what was lost.
     if (this.failures !== generation) {
@@ -485,7 +497,12 @@ export class Runner {
         if (!ok) return;
         const t2 = performance.now();
         await this.carryOut(effects);
-        for (const build of resumed) await this.reconcile(build);
+        for (const build of resumed) {
+          await this.reconcile(build);
+          // what a dispatch budget held back when the runner stopped (after the events and
+          // dispatches in flight are out again, so that the stream stays in sequence)
+          this.push({ kind: 'event', buildId: build.state.id, event: { kind: 'continue' } });
+        }
         this.log.debug(
           {
             inputs: batch.length,
@@ -529,7 +546,19 @@ export class Runner {
     resumed: LoadedBuild[],
     naks: ResultDelivery[],
     failed: Array<(reply: ControlReply) => void>,
+    more: Set<string>,
   ): Promise<void> {
+    // the dispatch budget of each build in this batch (every step of it draws on the same one)
+    const budgets = new Map<string, number>();
+    const stepWithin = (buildId: string, state: BuildState, event: SchedulerEvent) => {
+      const left = budgets.get(buildId) ?? this.dispatchBudget;
+      const result = step(state, event, now, { maxDispatches: left });
+      let dispatched = 0;
+      for (const command of result.commands) if (command.kind === 'dispatch') dispatched++;
+      budgets.set(buildId, Math.max(0, left - dispatched));
+      if (result.more) more.add(buildId);
+      return result;
+    };
     for (const input of batch) {
       const build = await this.load(input.buildId);
       if (!build) {
@@ -553,7 +582,7 @@ export class Runner {
       if (input.kind === 'resume') {
         if (build.state.status === 'pending') {
           const start: SchedulerEvent = { kind: 'start' };
-          this.apply(entry, start, step(build.state, start, now).commands, effects);
+          this.apply(entry, start, stepWithin(input.buildId, build.state, start).commands, effects);
         } else {
           resumed.push(build);
         }
@@ -563,7 +592,7 @@ export class Runner {
       }
 
       const event = input.event;
-      const result = step(build.state, event, now);
+      const result = stepWithin(input.buildId, build.state, event);
       const operator = 'actor' in event ? event : undefined;
       if (operator) {
         entry.actions.push({

@@ -38,6 +38,7 @@ export type {
   ResolvedPolicy,
   SchedulerEvent,
   StateCounts,
+  StepOptions,
   StepResult,
   TimerCommand,
   TimerEvent,

@@ -48,6 +48,7 @@ import type {
   OperatorEvent,
   ResolvedPolicy,
   SchedulerEvent,
+  StepOptions,
   StepResult,
   TimerEvent,
 } from './types';
@@ -63,6 +64,10 @@ interface Tx {
   /** components that may have become ready, to examine */
   stack: number[];
   ctx: StateTemplateContext | null;
+  /** dispatches from the ready queue still allowed in this step (`StepOptions.maxDispatches`) */
+  budget: number;
+  /** the budget ran out with components still ready */
+  more: boolean;
 }
 
 export function dispatchKey(buildId: string, componentId: string, attempt: number): string {
@@ -285,6 +290,11 @@ function pump(tx: Tx): void {
   unpark(tx);
   const ready = s.ready;
   while (ready.length > 0 && !s.halted && !buildFull(s)) {
+    if (tx.budget <= 0) {
+      // the rest stays queued (saved so) for the `continue` that follows
+      tx.more = true;
+      return;
+    }
     const i = heapPop(ready, s.priority);
     const c = comp(s, i);
     if (c.queued && c.state === 'waiting') {
@@ -299,7 +309,10 @@ function pump(tx: Tx): void {
         continue;
       }
       dequeue(s, c);
-      if (dispatch(tx, i)) continue;
+      if (dispatch(tx, i)) {
+        tx.budget--;
+        continue;
+      }
     } else {
       dequeue(s, c); // a stale entry (or, defensively, a queued component no longer waiting)
     }
@@ -577,13 +590,22 @@ function reject(s: BuildState, code: string, reason: string): StepResult {
   return { state: s, commands: [], rejected: { code, reason } };
 }
 
-export function step(state: BuildState, event: SchedulerEvent, now: number): StepResult {
-  const tx: Tx = { s: state, now, commands: [], stack: [], ctx: null };
+export function step(
+  state: BuildState,
+  event: SchedulerEvent,
+  now: number,
+  options: StepOptions = {},
+): StepResult {
+  const budget = options.maxDispatches ?? Number.POSITIVE_INFINITY;
+  const tx: Tx = { s: state, now, commands: [], stack: [], ctx: null, budget, more: false };
   switch (event.kind) {
     case 'start':
       if (state.status !== 'pending')
         return reject(state, 'not_allowed', `build ${state.id} is already ${state.status}`);
       onStart(tx);
+      break;
+    case 'continue':
+      // nothing of its own: the pump below dispatches what is ready, within the budget
       break;
     case 'result':
       onResult(tx, event);
@@ -613,7 +635,7 @@ export function step(state: BuildState, event: SchedulerEvent, now: number): Ste
   drain(tx);
   pump(tx);
   finishCheck(tx);
-  return { state, commands: tx.commands };
+  return tx.more ? { state, commands: tx.commands, more: true } : { state, commands: tx.commands };
 }
 
 function onStart(tx: Tx): void {

@@ -216,6 +216,12 @@ export type OperatorEvent =
 export type SchedulerEvent =
   /** start a pending build */
   | { kind: 'start' }
+  /**
+   * dispatch what is ready: after a step whose dispatch budget (`StepOptions.maxDispatches`)
+   * held ready components back (`StepResult.more`), and when a runner resumes a build; changes
+   * nothing when there is nothing to dispatch, and nothing of a build that is not running
+   */
+  | { kind: 'continue' }
   /** an executor's answer: the Ernest-form component (`error` text on failure; `components` for `find`) */
   | {
       kind: 'result';
@@ -297,10 +303,24 @@ export interface EnvironmentCommand {
 /** Everything `step` asks the runner to do, in order. */
 export type Command = DispatchCommand | CancelCommand | TimerCommand | EmitCommand | EnvironmentCommand;
 
+/** How one `step` goes about its work (nothing of it is part of the build's state). */
+export interface StepOptions {
+  /**
+   * Dispatches from the ready queue in this step at most (default: no limit). A runner that
+   * saves each step before it publishes uses it to split a very wide wave (thousands of ready
+   * components, e.g. at the start) over several steps, each saved and published while the next
+   * is stepped, so that executors start on the first ones while the rest are still being saved.
+   * Ready components held back stay queued (and saved so); `continue` dispatches them.
+   */
+  maxDispatches?: number;
+}
+
 export interface StepResult {
   /** the same object that was passed in (mutated) */
   state: BuildState;
   commands: Command[];
+  /** the dispatch budget ran out with components still ready: step `continue` to go on */
+  more?: boolean;
   /**
    * set when the event is refused; the state is then unchanged and `commands` is empty.
    * `code`: `not_allowed` (the state does not allow it: an operator action, or `start` of a
