@@ -314,6 +314,53 @@ describe('actions', () => {
     );
   });
 
+  it('a late answer of an earlier stop, which a poll finished, does not end the stop started since', async () => {
+    await world.stopService();
+    await world.close();
+    // stops answer after 4 s; polls only when asked
+    world = await startCloudWorld({ simActionLatency: { stop: 4_000, start: 100 } });
+    await world.startService({ ...TEST_SETTINGS, pollIntervalMs: 60_000 });
+    await buildInstances('late', ['late-a']);
+    const vm = await world.resource('instance::late-a');
+    const answers: string[] = [];
+    const sub = world.bus.nc.subscribe('ordo.exec.instance.stop.sim.done');
+    void (async () => {
+      for await (const m of sub) answers.push(m.headers?.get('Ordo-Key') ?? '');
+    })();
+    const act = async (action: 'start' | 'stop') =>
+      expect(await world.control({ kind: 'action', resourceId: vm.id, action, actor: 'a' })).toEqual({
+        ok: true,
+      });
+
+    // stop #1: its answer is 4 s away; meanwhile a poll finds the instance stopped
+    const sent = Date.now();
+    await act('stop');
+    await world.sim({ kind: 'state', componentId: 'instance::late-a', state: 'stopped' });
+    expect(await world.control({ kind: 'poll' })).toEqual({ ok: true });
+    await world.waitForResource(vm.id, (r) => r.state === 'stopped' && r.pendingAction === null);
+    // start, then stop #2 — 1.5 s after stop #1, so that its answer comes well after stop #1's
+    await act('start');
+    await world.waitForResource(vm.id, (r) => r.state === 'running' && r.pendingAction === null);
+    await new Promise((r) => setTimeout(r, Math.max(0, sent + 1_500 - Date.now())));
+    await act('stop');
+    const [second, , first] = await world.store.resources.actions(vm.id); // newest first
+    expect(answers).toEqual([]);
+
+    // stop #1's answer arrives: dropped, stop #2 still under way
+    await waitUntil('the first stop to be answered', () => answers.length === 1, 10_000);
+    expect(answers[0]).toBe(`ordo:cloud/${vm.id}#stop/${first?.id}`);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await world.store.resources.get(vm.id)).toMatchObject({
+      state: 'stopping',
+      pendingAction: 'stop',
+    });
+    // stop #2's own answer ends it
+    await world.waitForResource(vm.id, (r) => r.state === 'stopped' && r.pendingAction === null, 10_000);
+    expect(answers[1]).toBe(`ordo:cloud/${vm.id}#stop/${second?.id}`);
+    expect((await world.store.resources.history(vm.id)).at(-1)?.reason).toBe('stop finished');
+    sub.unsubscribe();
+  });
+
   it('sends a pending action again with the same key after a restart of the service', async () => {
     await world.stopService();
     await world.close();
