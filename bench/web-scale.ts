@@ -578,6 +578,15 @@ try {
       if (!Number.isNaN(hit[2])) paintLags.push(hit[2] - at);
     }
     const p95 = quantile(lags, 0.95);
+    // BENCH_WEB_LAGS=1 (diagnosis): when in the stream the slowest 5 % of the sampled changes were published
+    if (process.env.BENCH_WEB_LAGS) {
+      const timed = published.flatMap(([id, state, at]) => {
+        const hit = byNode.get(id)?.find(([s, t]) => s === state && t >= at - 5);
+        return hit ? [[at - streamStart, hit[1] - at] as const] : [];
+      });
+      const slow = timed.filter(([, lag]) => lag >= p95).sort((a, b) => a[0] - b[0]);
+      console.log(`  slowest: ${slow.map(([t, lag]) => `${Math.round(t)} ms +${Math.round(lag)}`).join(', ')}`);
+    }
     console.log(
       `monitor stream: ${sent.toLocaleString('en')} changes in ${ms(streamMs)} (${Math.round((sent * 1000) / streamMs).toLocaleString('en')}/s), ${published.length} batches; snapshot reloads during it: ${Math.max(0, reloads - 1)}`,
     );

@@ -27,6 +27,7 @@ import {
   insertRows,
   insertStatement,
   sqlDate,
+  sqlOf,
   updateStatement,
   upsertStatement,
 } from './bulk';
@@ -133,7 +134,7 @@ export interface CompletedComponents {
   environment: string;
   status: BuildStatus;
   simulate: boolean;
-  /** in graph order (within each chunk of `only`) */
+  /** in graph order */
   components: Array<{
     id: string;
     type: string;
@@ -144,13 +145,10 @@ export interface CompletedComponents {
   }>;
 }
 
-/** Ids per `IN (…)` list: well under SQLite's limit of bound parameters. */
-const IN_LIST_CHUNK = 500;
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
+/** A Json column as Prisma returns it (an object) or as raw SQL does (its text): a record, or {}. */
+function jsonRecord(value: unknown): Record<string, unknown> {
+  const parsed = typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+  return isRecord(parsed) ? parsed : {};
 }
 
 export interface BuildSummary {
@@ -593,16 +591,29 @@ export class BuildRepository {
         outputs: true,
         desired: true,
       } satisfies Prisma.BuildComponentSelect;
-      const rows = [];
-      for (const part of ids === undefined ? [undefined] : chunks(ids, IN_LIST_CHUNK)) {
-        rows.push(
-          ...(await tx.buildComponent.findMany({
-            where: { buildId: id, state: 'completed', ...(part ? { componentId: { in: part } } : {}) },
-            orderBy: { index: 'asc' },
-            select,
-          })),
-        );
-      }
+      // the ids as one JSON parameter (json_each), not an IN list through Prisma's query
+      // compiler: thousands of ids cost one statement
+      const rows =
+        ids === undefined
+          ? await tx.buildComponent.findMany({
+              where: { buildId: id, state: 'completed' },
+              orderBy: { index: 'asc' },
+              select,
+            })
+          : await sqlOf(tx).query<{
+              componentId: string;
+              type: string;
+              action: string;
+              provider: string;
+              outputs: string | null;
+              desired: string;
+            }>(
+              `SELECT "componentId", "type", "action", "provider", "outputs", "desired" FROM "BuildComponent"
+               WHERE "buildId" = ? AND "state" = 'completed'
+                 AND "componentId" IN (SELECT value FROM json_each(?))
+               ORDER BY "index"`,
+              [id, JSON.stringify(ids)],
+            );
       return {
         environment: build.environment.name,
         status: build.status as BuildStatus,
@@ -612,8 +623,8 @@ export class BuildRepository {
           type: c.type,
           action: c.action,
           provider: c.provider,
-          outputs: isRecord(c.outputs) ? c.outputs : {},
-          desired: isRecord(c.desired) ? c.desired : {},
+          outputs: jsonRecord(c.outputs),
+          desired: jsonRecord(c.desired),
         })),
       };
     });
