@@ -585,7 +585,9 @@ try {
         return hit ? [[at - streamStart, hit[1] - at] as const] : [];
       });
       const slow = timed.filter(([, lag]) => lag >= p95).sort((a, b) => a[0] - b[0]);
-      console.log(`  slowest: ${slow.map(([t, lag]) => `${Math.round(t)} ms +${Math.round(lag)}`).join(', ')}`);
+      console.log(
+        `  slowest: ${slow.map(([t, lag]) => `${Math.round(t)} ms +${Math.round(lag)}`).join(', ')}`,
+      );
     }
     console.log(
       `monitor stream: ${sent.toLocaleString('en')} changes in ${ms(streamMs)} (${Math.round((sent * 1000) / streamMs).toLocaleString('en')}/s), ${published.length} batches; snapshot reloads during it: ${Math.max(0, reloads - 1)}`,
