@@ -89,7 +89,9 @@ const isNonEmptyString = (v: unknown) => typeof v === 'string' && v.length > 0;
 /** True when `buildEventSchema` accepts `value` and would return it unchanged. */
 export function isBuildEvent(value: unknown): value is BuildEvent {
   if (!isPlainObject(value)) return false;
-  for (const key in value) if (!EVENT_KEYS.has(key)) return false;
+  // an unknown key is refused (the schema would strip it), unless its value is undefined: JSON
+  // has no such key, so the schema's output is the same message
+  for (const key in value) if (!EVENT_KEYS.has(key) && value[key] !== undefined) return false;
   const seq = value.seq;
   return (
     typeof seq === 'number' &&

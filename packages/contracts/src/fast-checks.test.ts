@@ -132,5 +132,8 @@ describe('fast exec checks agree with the schemas', () => {
     const ok: BuildEvent = { seq: 1, at: 5, type: 'component_state', componentId: 'c', state: 'running' };
     expect(isBuildEventBatch({ events: [ok] })).toBe(true);
     expect(isBuildEventBatch({ events: [] })).toBe(false);
+    // found by the property: an unknown key holding undefined is no key at all in JSON
+    expect(isBuildEventBatch({ events: [{ ...ok, extra: undefined }] })).toBe(true);
+    expect(isBuildEventBatch({ events: [{ ...ok, extra: null }] })).toBe(false);
   });
 });
