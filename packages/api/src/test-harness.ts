@@ -26,54 +26,17 @@ import { createServices, type Services } from './services/index';
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** The shared example graphs (packages/core/src/formats/fixtures). */
-export function fixture(name: 'ernest-mapping.example.json' | 'gorch.example.json'): Record<string, unknown> {
+export function fixture(
+  name: 'ernest-mapping.example.json' | 'gorch.example.json' | 'lifecycle.example.json',
+): Record<string, unknown> {
   const path = resolve(here, '../../core/src/formats/fixtures', name);
   return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 }
 
-/** ../shared/formats/lifecycle.example.json (a fresh copy each call). */
+/** ../shared/formats/lifecycle.example.json, from its copy in core's fixtures (read each call). */
 export function lifecycleExample(): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(LIFECYCLE_EXAMPLE)) as Record<string, unknown>;
+  return fixture('lifecycle.example.json');
 }
-
-const LIFECYCLE_EXAMPLE = {
-  type: 'instance',
-  initial: 'launched',
-  transitions: [
-    {
-      source: 'launched',
-      dest: 'join_cluster',
-      triggers: [{ name: 'start_join', conditions: ['has_private_ip'] }],
-    },
-    {
-      source: 'join_cluster',
-      dest: 'joined_cluster',
-      triggers: [{ name: 'join', before: ['drain_old_node'], after: ['announce'] }],
-      stop_after_state_change: false,
-    },
-    {
-      source: 'joined_cluster',
-      dest: 'updating_dns',
-      triggers: [{ name: 'update_dns', unless: ['is_private'] }],
-    },
-    { source: 'updating_dns', dest: 'dns_updated', triggers: [{ name: 'wait_dns' }] },
-    { source: 'dns_updated', dest: 'ready', triggers: [{ name: 'complete_lifecycle' }] },
-    { source: 'failure', dest: 'abandoned', triggers: [{ name: 'abandon_lifecycle', ignore_errors: true }] },
-  ],
-  tasks: {
-    has_private_ip: { engine: 'nil' },
-    is_private: { engine: 'nil' },
-    start_join: { engine: 'sleep', args: ['0.1'] },
-    drain_old_node: { engine: 'nil' },
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: an Ordo template, not a JavaScript one
-    join: { engine: 'shell', artifact: 'echo', args: ['joining ${instance.private_ip}'] },
-    announce: { engine: 'http', artifact: 'https://hooks.example.test/announce' },
-    update_dns: { engine: 'sleep', args: ['0.1'] },
-    wait_dns: { engine: 'nil' },
-    complete_lifecycle: { engine: 'nil' },
-    abandon_lifecycle: { engine: 'nil' },
-  },
-};
 
 export interface Harness {
   nats: NatsServerHandle;
