@@ -434,7 +434,10 @@ export class Runner {
       throw error;
     }
     const t1 = performance.now();
-    for (const buildId of more) this.push({ kind: 'event', buildId, event: { kind: 'continue' } });
+    // (not once stopping: what is held back stays queued in the store, and the `continue` after
+    // the next start's reconcile dispatches it)
+    if (!this.stopped)
+      for (const buildId of more) this.push({ kind: 'event', buildId, event: { kind: 'continue' } });
 
     // A save that failed while this batch was stepped: its states may build on what was lost.
     if (this.failures !== generation) {
@@ -498,10 +501,16 @@ export class Runner {
         const t2 = performance.now();
         await this.carryOut(effects);
         for (const build of resumed) {
-          await this.reconcile(build);
-          // what a dispatch budget held back when the runner stopped (after the events and
-          // dispatches in flight are out again, so that the stream stays in sequence)
-          this.push({ kind: 'event', buildId: build.state.id, event: { kind: 'continue' } });
+          try {
+            await this.reconcile(build);
+          } catch (error) {
+            this.log.error({ err: error, build: build.state.id }, 'resuming a build failed in part');
+          } finally {
+            // what a dispatch budget held back when the runner stopped (after the events and
+            // dispatches in flight are out again, so that the stream stays in sequence)
+            if (!this.stopped)
+              this.push({ kind: 'event', buildId: build.state.id, event: { kind: 'continue' } });
+          }
         }
         this.log.debug(
           {

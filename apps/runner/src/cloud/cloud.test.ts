@@ -317,8 +317,8 @@ describe('actions', () => {
   it('a late answer of an earlier stop, which a poll finished, does not end the stop started since', async () => {
     await world.stopService();
     await world.close();
-    // stops answer after 4 s; polls only when asked
-    world = await startCloudWorld({ simActionLatency: { stop: 4_000, start: 100 } });
+    // stops answer after 6 s; polls only when asked
+    world = await startCloudWorld({ simActionLatency: { stop: 6_000, start: 100 } });
     await world.startService({ ...TEST_SETTINGS, pollIntervalMs: 60_000 });
     await buildInstances('late', ['late-a']);
     const vm = await world.resource('instance::late-a');
@@ -332,16 +332,16 @@ describe('actions', () => {
         ok: true,
       });
 
-    // stop #1: its answer is 4 s away; meanwhile a poll finds the instance stopped
+    // stop #1: its answer is 6 s away; meanwhile a poll finds the instance stopped
     const sent = Date.now();
     await act('stop');
     await world.sim({ kind: 'state', componentId: 'instance::late-a', state: 'stopped' });
     expect(await world.control({ kind: 'poll' })).toEqual({ ok: true });
     await world.waitForResource(vm.id, (r) => r.state === 'stopped' && r.pendingAction === null);
-    // start, then stop #2 — 1.5 s after stop #1, so that its answer comes well after stop #1's
+    // start, then stop #2 — 3 s after stop #1, so that its answer comes well after stop #1's
     await act('start');
     await world.waitForResource(vm.id, (r) => r.state === 'running' && r.pendingAction === null);
-    await new Promise((r) => setTimeout(r, Math.max(0, sent + 1_500 - Date.now())));
+    await new Promise((r) => setTimeout(r, Math.max(0, sent + 3_000 - Date.now())));
     await act('stop');
     const [second, , first] = await world.store.resources.actions(vm.id); // newest first
     expect(answers).toEqual([]);

@@ -134,6 +134,8 @@ export class Tracker {
       // oldest first: a later build's facts win over an earlier one's
       for (const build of builds.reverse()) {
         if (this.stopped) return;
+        // all its completed components: what completed while the tracker was down too
+        this.announced.set(build.id, null);
         await this.sync(build.id);
       }
     } catch (error) {
@@ -148,15 +150,15 @@ export class Tracker {
     const only = this.announced.get(buildId) ?? undefined;
     this.announced.delete(buildId);
     let snapshot: Awaited<ReturnType<Store['builds']['completedComponents']>>;
+    let environmentId: string | null = null;
     try {
       snapshot = await this.o.store.builds.completedComponents(buildId, only);
+      if (snapshot) environmentId = await this.o.store.environments.idOf(snapshot.environment);
     } catch (error) {
       this.reannounce(buildId, only);
       throw error;
     }
-    if (!snapshot) return;
-    const environmentId = await this.o.store.environments.idOf(snapshot.environment);
-    if (environmentId === null) return;
+    if (!snapshot || environmentId === null) return;
     const simulate = snapshot.simulate || this.o.simulateAll;
     const handled = this.handled.get(buildId) ?? new Set<string>();
     const items: TrackResourceInput[] = [];
@@ -209,9 +211,10 @@ export class Tracker {
     this.o.announce(changes);
   }
 
-  /** A sync that failed: what it was to read is read by the next one. */
+  /** A sync that failed: what it was to read is read by the next one, scheduled here. */
   private reannounce(buildId: string, only: Set<string> | undefined): void {
     if (only === undefined) this.announced.set(buildId, null);
     else for (const id of only) this.announce(buildId, id);
+    this.schedule(buildId, this.o.trackIntervalMs);
   }
 }

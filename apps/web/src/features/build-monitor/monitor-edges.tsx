@@ -40,8 +40,9 @@ const TAILS_REDRAW_MS = 1_000;
 const TAIL_LENGTH = 45;
 /** The area drawn: the view and this fraction of its size on each side. */
 const MARGIN = 0.25;
-/** Largest side of the edges' image (large graphs), in pixels. */
+/** Largest side and area of the edges' image (large graphs), in pixels (Safari's canvas limit ≈ 16.7 M). */
 const MAX_IMAGE_SIDE = 8_192;
+const MAX_IMAGE_PIXELS = 16_000_000;
 /** Edges are cut into pieces about this long (flow units). */
 const PIECE_LENGTH = 400;
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -215,10 +216,30 @@ export function MonitorEdges({
     /** image mode (large graphs): the image shown, and the number of the latest one made */
     let image: { element: HTMLImageElement; url: string } | null = null;
     let imageSerial = 0;
-    const worker =
+    type Drawing = { request: EdgesImageRequest; answered: (answer: EdgesImageResponse) => void };
+    /** the request the worker is drawing, and the newest one waiting for it */
+    let drawing: Drawing | null = null;
+    let pending: Drawing | null = null;
+    let worker =
       !animated && typeof Worker === 'function' && typeof OffscreenCanvas === 'function'
         ? new Worker(new URL('./edges-image.worker.ts', import.meta.url))
         : null;
+    if (worker) {
+      worker.onmessage = (event: MessageEvent<EdgesImageResponse>) => {
+        const done = drawing;
+        drawNext();
+        done?.answered(event.data);
+      };
+      worker.onerror = (event) => {
+        // the worker cannot run here: SVG images from now on
+        console.warn(`the monitor's edges worker failed (${event.message}); drawing them as SVG`);
+        worker?.terminate();
+        worker = null;
+        const next = pending ?? drawing;
+        drawing = pending = null;
+        next?.answered({ serial: next.request.serial, ok: false, error: event.message || 'worker error' });
+      };
+    }
 
     const isRunning = (id: string) => store.nodeState(id).state === 'running';
     /** small graphs restyle the edges into running components; large ones draw tails */
@@ -333,11 +354,12 @@ export function MonitorEdges({
       const w = x1 - x0;
       const h = y1 - y0;
       const serial = ++imageSerial;
-      const show = (url: string) => {
+      /** `width` × `height` flow units from (x0, y0): what the image covers */
+      const show = (url: string, width: number, height: number) => {
         const element = document.createElement('img');
         element.alt = '';
         element.decoding = 'async';
-        element.style.cssText = `position:absolute;left:${r(x0)}px;top:${r(y0)}px;width:${r(w)}px;height:${r(h)}px`;
+        element.style.cssText = `position:absolute;left:${x0}px;top:${y0}px;width:${width}px;height:${height}px`;
         element.src = url;
         // swap once decoded (no blank frame); a newer image made meanwhile wins
         void element
@@ -358,36 +380,60 @@ export function MonitorEdges({
             imageHost.dataset.pieces = String(curves.length);
           });
       };
-      if (worker) {
-        // a bitmap at the view's scale, drawn off the main thread
-        const scale = Math.min(zoom * (window.devicePixelRatio || 1), MAX_IMAGE_SIDE / w, MAX_IMAGE_SIDE / h);
-        const request: EdgesImageRequest = {
-          serial,
-          width: Math.max(1, Math.ceil(w * scale)),
-          height: Math.max(1, Math.ceil(h * scale)),
-          scale,
-          x0,
-          y0,
-          curves: curves.join(''),
-          arrows: arrows.join(''),
-          stroke: IDLE.stroke,
-          lineWidth: Number(IDLE.width),
-        };
-        worker.onmessage = (event: MessageEvent<EdgesImageResponse>) => {
-          const answer = event.data;
-          if (answer.serial !== imageSerial) return;
-          if (answer.ok) show(URL.createObjectURL(answer.blob));
-          else console.warn(`the monitor's edges could not be drawn: ${answer.error}`);
-        };
-        worker.postMessage(request);
+      const asSvg = () => {
+        // the same drawing as an SVG image (vector: redrawn at every repaint, not copied)
+        const text =
+          `<svg xmlns="${SVG_NS}" width="${r(w)}" height="${r(h)}" viewBox="${r(x0)} ${r(y0)} ${r(w)} ${r(h)}">` +
+          `<path d="${curves.join('')}" fill="none" stroke="${IDLE.stroke}" stroke-width="${IDLE.width}"/>` +
+          `<path d="${arrows.join('')}" fill="${IDLE.stroke}"/></svg>`;
+        show(URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })), r(w), r(h));
+      };
+      if (!worker) {
+        asSvg();
         return;
       }
-      // no worker with OffscreenCanvas: the same drawing as an SVG image (vector: redrawn, not copied)
-      const text =
-        `<svg xmlns="${SVG_NS}" width="${r(w)}" height="${r(h)}" viewBox="${r(x0)} ${r(y0)} ${r(w)} ${r(h)}">` +
-        `<path d="${curves.join('')}" fill="none" stroke="${IDLE.stroke}" stroke-width="${IDLE.width}"/>` +
-        `<path d="${arrows.join('')}" fill="${IDLE.stroke}"/></svg>`;
-      show(URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' })));
+      // a bitmap at the view's scale, drawn off the main thread; at most MAX_IMAGE_PIXELS
+      const scale = Math.min(
+        zoom * (window.devicePixelRatio || 1),
+        MAX_IMAGE_SIDE / w,
+        MAX_IMAGE_SIDE / h,
+        Math.sqrt(MAX_IMAGE_PIXELS / (w * h)),
+      );
+      const width = Math.max(1, Math.ceil(w * scale));
+      const height = Math.max(1, Math.ceil(h * scale));
+      const request: EdgesImageRequest = {
+        serial,
+        width,
+        height,
+        scale,
+        x0,
+        y0,
+        curves: curves.join(''),
+        arrows: arrows.join(''),
+        stroke: IDLE.stroke,
+        lineWidth: Number(IDLE.width),
+      };
+      const answered = (answer: EdgesImageResponse) => {
+        // a newer area asked meanwhile: this one is not shown
+        if (answer.serial !== serial || serial !== imageSerial) return;
+        if (answer.ok) show(URL.createObjectURL(answer.blob), width / scale, height / scale);
+        else {
+          console.warn(`the monitor's edges could not be drawn as a bitmap: ${answer.error}`);
+          asSvg();
+        }
+      };
+      // one drawing in flight at a time: while one is, only the newest request waits (a zoom
+      // asks for one per frame; each would be drawn, encoded and thrown away in turn)
+      pending = { request, answered };
+      if (!drawing) drawNext();
+    };
+    /** Hands the waiting request to the worker. */
+    const drawNext = () => {
+      const next = pending;
+      pending = null;
+      drawing = next;
+      if (!next || !worker) return;
+      worker.postMessage(next.request);
     };
 
     const restyleDirty = () => {

@@ -8,7 +8,7 @@
 // reads only the components it shows (the first MAX_ROWS_LARGE dispatched, not all), and only
 // its rows in the window's view are in the DOM: redrawing a hundred rows each second from all
 // 10,000 components cost the monitor a 30–40 ms stall each time (BENCH.md "pnpm bench:web").
-import { type RefObject, useEffect, useMemo, useRef, useState } from 'react';
+import { type RefObject, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatDuration } from './format';
 import { LARGE_BUILD } from './layout';
 import { useBuildLive, useMonitorStore, useThrottledBuildLive } from './monitor-context';
@@ -210,32 +210,39 @@ function Gantt({
 
 /**
  * Which rows of the chart are in the window's view, with ROWS_BEYOND_VIEW more on each side:
- * [first, last). Follows scrolling and resizing; [0, 0) until measured, all when `enabled` is false.
+ * [first, last). Measured after every render (the page above may have moved) and on scrolling
+ * and resizing; all rows when `enabled` is false.
  */
 function useRowsInView(
   gantt: RefObject<HTMLDivElement | null>,
   enabled: boolean,
   count: number,
 ): readonly [number, number] {
-  const [range, setRange] = useState<readonly [number, number]>([0, 0]);
+  const [range, setRange] = useState<readonly [number, number]>([0, Math.min(count, ROWS_BEYOND_VIEW * 2)]);
+  const measure = useCallback(() => {
+    const element = gantt.current;
+    if (!element) return;
+    const top = element.getBoundingClientRect().top + AXIS_HEIGHT;
+    const first = Math.max(0, Math.floor(-top / ROW_HEIGHT) - ROWS_BEYOND_VIEW);
+    const last = Math.max(
+      first,
+      Math.min(count, Math.ceil((window.innerHeight - top) / ROW_HEIGHT) + ROWS_BEYOND_VIEW),
+    );
+    setRange((r) => (r[0] === first && r[1] === last ? r : [first, last]));
+  }, [gantt, count]);
+  // after every render: a reading of the layout, no write unless the range changed
+  useLayoutEffect(() => {
+    if (enabled) measure();
+  });
   useEffect(() => {
     if (!enabled) return;
     let frame: number | null = null;
-    const measure = () => {
-      frame = null;
-      const element = gantt.current;
-      if (!element) return;
-      const top = element.getBoundingClientRect().top + AXIS_HEIGHT;
-      const first = Math.max(0, Math.floor(-top / ROW_HEIGHT) - ROWS_BEYOND_VIEW);
-      const last = Math.min(count, Math.ceil((window.innerHeight - top) / ROW_HEIGHT) + ROWS_BEYOND_VIEW);
-      setRange((r) =>
-        r[0] === first && r[1] === Math.max(first, last) ? r : [first, Math.max(first, last)],
-      );
-    };
     const schedule = () => {
-      if (frame === null) frame = requestAnimationFrame(measure);
+      frame ??= requestAnimationFrame(() => {
+        frame = null;
+        measure();
+      });
     };
-    measure();
     window.addEventListener('scroll', schedule, { passive: true });
     window.addEventListener('resize', schedule);
     return () => {
@@ -243,6 +250,6 @@ function useRowsInView(
       window.removeEventListener('resize', schedule);
       if (frame !== null) cancelAnimationFrame(frame);
     };
-  }, [gantt, enabled, count]);
+  }, [enabled, measure]);
   return enabled ? range : [0, count];
 }
