@@ -4,16 +4,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Bus, connectBus, controlSubject, ensureStreams, eventsSubject } from '@ordo/bus';
+import { type Bus, connectBus, controlSubject, ensureStreams, eventsSubject, publishResult } from '@ordo/bus';
 import { memoryLogger, type NatsServerHandle, startNatsServer } from '@ordo/bus/testing';
 import { buildEventBatchSchema, controlCommandSchema, controlReplySchema } from '@ordo/contracts';
-import { parseGraph } from '@ordo/core';
+import { type BuildState, changedComponents, parseGraph, type SchedulerEvent, step } from '@ordo/core';
 import { nilExecutor, type RunningExecutors, runExecutors } from '@ordo/executors';
 import type { PersistBatch } from '@ordo/store';
 import { createTestStore, type TestStore } from '@ordo/store/testing';
 import pino from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
 import { NATIVE_PROVIDERS, Runner } from './runner';
+import { readPublishedSeqs } from './testing/events';
 
 const WINDOW_MS = 300;
 const SIZE = 8;
@@ -166,6 +167,70 @@ describe('dispatch budget', () => {
     while (seen.length < stored.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     sub.unsubscribe();
     expect(seen).toEqual(stored);
+  });
+});
+
+describe('resume', () => {
+  test('events stored but never published before a crash go out before those of results in the same batch', async () => {
+    nats = await startNatsServer({ jetstream: true });
+    store = await createTestStore();
+    bus = await connectBus({ url: nats.url, name: 'resume', logger: memoryLogger() });
+    await ensureStreams(bus, { providers: ['sim', ...NATIVE_PROVIDERS] });
+    await createWide(store, 'gap', 3);
+    // a runner that committed the start and died before publishing anything ...
+    const state = (await store.builds.loadState('gap')) as BuildState;
+    const start: SchedulerEvent = { kind: 'start' };
+    const { commands } = step(state, start, Date.now());
+    await store.builds.persist([
+      {
+        state,
+        changed: changedComponents(state, start, commands),
+        events: commands.flatMap((c) => (c.kind === 'emit' ? [c.event] : [])),
+        environment: [],
+      },
+    ]);
+    const stored = state.seq;
+    // ... while the executor answered every dispatch
+    for (const c of commands) {
+      if (c.kind !== 'dispatch') continue;
+      const body = {
+        _component_id: c.componentId,
+        _component: 'task',
+        _action: 'create',
+        _provider: 'nil',
+        service: 'gap',
+      };
+      await publishResult(bus, 'done', body, {
+        build: 'gap',
+        component: c.componentId,
+        attempt: c.attempt,
+        deadline: Date.now() + 60_000,
+      });
+    }
+    // the new runner's first batch: the resume and the three results (a wide window holds them together)
+    const batches: string[][] = [];
+    runner = new Runner({
+      store,
+      bus,
+      logger: pino({ level: 'silent' }),
+      prefix: 'ordo.exec.',
+      nativeProviders: new Set(NATIVE_PROVIDERS),
+      simulateAll: false,
+      batchWindowMs: 1_000,
+      batchTarget: 4,
+    });
+    const persist = store.builds.persist.bind(store.builds);
+    store.builds.persist = async (saves: PersistBatch[], options) => {
+      batches.push(saves.flatMap((b) => b.events.map((e) => `${e.type}:${e.state}`)));
+      return persist(saves, options);
+    };
+    await runner.start();
+    expect(await waitCompleted(store, 'gap')).toBe('completed');
+    expect(batches[0]).toContain('build_state:completed'); // resume and results in one batch
+    const all = (await store.builds.events('gap', 0, 1_000)).map((e) => e.seq);
+    expect(all.length).toBeGreaterThan(stored);
+    const seen = [...new Set(await readPublishedSeqs({ bus }, 'gap'))].sort((a, b) => a - b);
+    expect(seen).toEqual(all);
   });
 });
 

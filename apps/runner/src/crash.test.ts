@@ -85,9 +85,14 @@ describe('crash safety', () => {
           ORDO_DATA_DIR: w.dataDir,
           LEDGER: ledger,
           PROVIDER: 'sim',
-          WORK_MS: '40',
+          WORK_MS: '80',
           ACK_WAIT_MS: '1500',
           LOG_LEVEL: 'warn',
+          // one task at a time, announced when its work begins: the kill below lands in the
+          // middle of a task's work, never between a task's end and its answer's record (a kill
+          // there makes any executor do that work again: nothing can tell it was done)
+          CONCURRENCY: '1',
+          ANNOUNCE_WORK: '1',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -102,14 +107,19 @@ describe('crash safety', () => {
     await world.startRunner();
     const first = await startExecutor();
     const id = await world.createBuild(layeredGraph(SIZE, 'sim'));
-    // Kill the executor while it holds work.
-    const deadline = Date.now() + 20_000;
+    // Kill the executor in the middle of a task, once a quarter of the work is done.
+    const deadline = Date.now() + 30_000;
     while (Date.now() < deadline && ledgerCounts(ledger).size < SIZE / 4) await sleep(50);
+    await new Promise<void>((midTask) =>
+      first.stdout?.on('data', (d) => String(d).includes('working') && midTask()),
+    );
     first.kill('SIGKILL');
+    const doneBeforeKill = ledgerCounts(ledger).size;
     await startExecutor();
     expect(await world.waitFor(id, ['completed', 'errored'], 90_000)).toBe('completed');
     await expectAllCompleted(world, id);
     const counts = ledgerCounts(ledger);
+    expect(doneBeforeKill).toBeLessThan(SIZE);
     expect(counts.size).toBe(SIZE);
     expect([...counts.entries()].filter(([, n]) => n !== 1)).toEqual([]);
     await expectGapFreeEvents(world, id);

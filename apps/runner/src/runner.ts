@@ -123,6 +123,8 @@ type Input =
 
 interface PendingBatch {
   build: LoadedBuild;
+  /** the build's last event seq before this batch stepped it */
+  seqBefore: number;
   changed: Set<number>;
   events: BuildEvent[];
   environment: EnvironmentCommand[];
@@ -419,7 +421,8 @@ export class Runner {
       acks: [],
       replies: [],
     };
-    const resumed: LoadedBuild[] = [];
+    /** running builds resumed in this batch, with their seq before it */
+    const resumed: Array<{ build: LoadedBuild; seqBefore: number }> = [];
     const naks: ResultDelivery[] = [];
     const failed: Array<(reply: ControlReply) => void> = [];
     /** builds whose dispatch budget ran out: stepped on (`continue`) in the next batch */
@@ -499,10 +502,12 @@ export class Runner {
       .then(async (ok) => {
         if (!ok) return;
         const t2 = performance.now();
-        await this.carryOut(effects);
-        for (const build of resumed) {
+        // Resumed builds first: the events stored before a crash but never published go out
+        // before this batch's own (published after them, they would hide the gap: the stream's
+        // last seq would already be past it).
+        for (const { build, seqBefore } of resumed) {
           try {
-            await this.reconcile(build);
+            await this.reconcile(build, seqBefore);
           } catch (error) {
             this.log.error({ err: error, build: build.state.id }, 'resuming a build failed in part');
           } finally {
@@ -512,6 +517,7 @@ export class Runner {
               this.push({ kind: 'event', buildId: build.state.id, event: { kind: 'continue' } });
           }
         }
+        await this.carryOut(effects);
         this.log.debug(
           {
             inputs: batch.length,
@@ -552,7 +558,7 @@ export class Runner {
     now: number,
     pending: Map<string, PendingBatch>,
     effects: Effects,
-    resumed: LoadedBuild[],
+    resumed: Array<{ build: LoadedBuild; seqBefore: number }>,
     naks: ResultDelivery[],
     failed: Array<(reply: ControlReply) => void>,
     more: Set<string>,
@@ -582,7 +588,14 @@ export class Runner {
       }
       let entry = pending.get(input.buildId);
       if (!entry) {
-        entry = { build, changed: new Set(), events: [], environment: [], actions: [] };
+        entry = {
+          build,
+          seqBefore: build.state.seq,
+          changed: new Set(),
+          events: [],
+          environment: [],
+          actions: [],
+        };
         pending.set(input.buildId, entry);
         this.inUse.set(input.buildId, (this.inUse.get(input.buildId) ?? 0) + 1);
       }
@@ -593,7 +606,7 @@ export class Runner {
           const start: SchedulerEvent = { kind: 'start' };
           this.apply(entry, start, stepWithin(input.buildId, build.state, start).commands, effects);
         } else {
-          resumed.push(build);
+          resumed.push({ build, seqBefore: entry.seqBefore });
         }
         const reply = input.reply;
         if (reply) effects.replies.push(() => reply({ ok: true }));
@@ -819,11 +832,12 @@ export class Runner {
   }
 
   /** After a restart: re-send in-flight dispatches, re-arm timers, re-publish missing events. */
-  private async reconcile(build: LoadedBuild): Promise<void> {
+  /** A resumed build: its timers, the events stored up to `storedSeq` and not in the stream, its dispatches in flight. */
+  private async reconcile(build: LoadedBuild, storedSeq: number): Promise<void> {
     const { state } = build;
     // timers before the dispatches, as in carryOut: a result that comes back disarms its deadline
     for (const command of pendingTimers(state)) this.arm(state.id, command);
-    await this.republishEvents(state.id, state.seq);
+    await this.republishEvents(state.id, storedSeq);
     await Promise.all(inFlightDispatches(state).map((command) => this.dispatch(build, command)));
     this.log.info({ build: state.id, status: state.status, seq: state.seq }, 'build resumed');
   }
@@ -841,7 +855,10 @@ export class Runner {
     if (published >= storedSeq) return;
     let since = published;
     for (;;) {
-      const events = await this.store.builds.events(buildId, since, 1_000);
+      // up to `storedSeq`: what the store holds past it is published by the batch that made it
+      const events = (await this.store.builds.events(buildId, since, 1_000)).filter(
+        (e) => e.seq <= storedSeq,
+      );
       if (events.length === 0) break;
       await this.publishEvents(buildId, events);
       since = events[events.length - 1]?.seq ?? since;

@@ -3,7 +3,13 @@
 import { appendFileSync } from 'node:fs';
 import { defineExecutor, type Executor } from '@ordo/executors';
 
-export function countingExecutor(options: { provider: string; workMs: number; ledger?: string }): {
+export function countingExecutor(options: {
+  provider: string;
+  workMs: number;
+  ledger?: string;
+  /** told when a task's work begins */
+  onWork?: ((componentId: string) => void) | undefined;
+}): {
   executor: Executor;
   counts: Map<string, number>;
 } {
@@ -12,6 +18,7 @@ export function countingExecutor(options: { provider: string; workMs: number; le
     name: `counting-${options.provider}`,
     provider: options.provider,
     async handle({ component, signal }) {
+      options.onWork?.(String(component._component_id));
       await new Promise<void>((resolveWork, reject) => {
         const timer = setTimeout(resolveWork, options.workMs * (0.5 + Math.random()));
         signal.addEventListener('abort', () => {

@@ -1,8 +1,7 @@
 // Reads back what a build published on `ordo.events.<build>` (the ORDO_EVENTS stream).
-import { eventsSubject, STREAM } from '@ordo/bus';
-import type { World } from './world';
+import { type Bus, eventsSubject, STREAM } from '@ordo/bus';
 
-export async function readPublishedSeqs(w: World, buildId: string): Promise<number[]> {
+export async function readPublishedSeqs(w: { bus: Bus }, buildId: string): Promise<number[]> {
   const consumer = await w.bus
     .jetstream()
     .consumers.get(STREAM.events, { filterSubjects: eventsSubject(buildId) });
