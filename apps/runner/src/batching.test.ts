@@ -40,6 +40,7 @@ async function startInProcess(options: {
   batchWindowMs?: number;
   batchTarget?: number;
   maxDispatchesPerStep?: number;
+  /** nil executors serving this many at once; 0: none (the test answers dispatches itself) */
   concurrency: number;
 }) {
   nats = await startNatsServer({ jetstream: true });
@@ -47,11 +48,12 @@ async function startInProcess(options: {
   dataDir = await mkdtemp(join(tmpdir(), 'ordo-batching-'));
   bus = await connectBus({ url: nats.url, name: 'batching', logger: memoryLogger() });
   await ensureStreams(bus, { providers: ['sim', ...NATIVE_PROVIDERS] });
-  executors = await runExecutors(bus, [nilExecutor()], {
-    dataDir,
-    logger: memoryLogger(),
-    concurrency: options.concurrency,
-  });
+  if (options.concurrency > 0)
+    executors = await runExecutors(bus, [nilExecutor()], {
+      dataDir,
+      logger: memoryLogger(),
+      concurrency: options.concurrency,
+    });
   runner = new Runner({
     store,
     bus,
@@ -172,10 +174,12 @@ describe('dispatch budget', () => {
 
 describe('resume', () => {
   test('events stored but never published before a crash go out before those of results in the same batch', async () => {
-    nats = await startNatsServer({ jetstream: true });
-    store = await createTestStore();
-    bus = await connectBus({ url: nats.url, name: 'resume', logger: memoryLogger() });
-    await ensureStreams(bus, { providers: ['sim', ...NATIVE_PROVIDERS] });
+    // the new runner's first batch: the resume and the three results (a wide window holds them together)
+    const { store, bus, runner } = await startInProcess({
+      concurrency: 0,
+      batchWindowMs: 1_000,
+      batchTarget: 4,
+    });
     await createWide(store, 'gap', 3);
     // a runner that committed the start and died before publishing anything ...
     const state = (await store.builds.loadState('gap')) as BuildState;
@@ -207,18 +211,7 @@ describe('resume', () => {
         deadline: Date.now() + 60_000,
       });
     }
-    // the new runner's first batch: the resume and the three results (a wide window holds them together)
     const batches: string[][] = [];
-    runner = new Runner({
-      store,
-      bus,
-      logger: pino({ level: 'silent' }),
-      prefix: 'ordo.exec.',
-      nativeProviders: new Set(NATIVE_PROVIDERS),
-      simulateAll: false,
-      batchWindowMs: 1_000,
-      batchTarget: 4,
-    });
     const persist = store.builds.persist.bind(store.builds);
     store.builds.persist = async (saves: PersistBatch[], options) => {
       batches.push(saves.flatMap((b) => b.events.map((e) => `${e.type}:${e.state}`)));

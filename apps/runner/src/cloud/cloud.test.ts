@@ -78,6 +78,23 @@ function watchResources() {
   return { changes, lifecycle, stop: () => sub.unsubscribe() };
 }
 
+/** A world of its own for one test (e.g. other sim latencies). */
+async function restartWorld(options: Parameters<typeof startCloudWorld>[0]) {
+  await world.stopService();
+  await world.close();
+  world = await startCloudWorld(options);
+}
+
+/** The `Ordo-Key` header of every message on `subject`, as they come. */
+function keysOn(subject: string) {
+  const keys: string[] = [];
+  const sub = world.bus.nc.subscribe(subject);
+  void (async () => {
+    for await (const m of sub) keys.push(m.headers?.get('Ordo-Key') ?? '');
+  })();
+  return { keys, stop: () => sub.unsubscribe() };
+}
+
 async function buildInstances(environment: string, names: string[]) {
   const id = await world.createBuild(instancesGraph(environment, names));
   expect(await world.waitForBuild(id)).toBe('completed');
@@ -315,18 +332,12 @@ describe('actions', () => {
   });
 
   it('a late answer of an earlier stop, which a poll finished, does not end the stop started since', async () => {
-    await world.stopService();
-    await world.close();
     // stops answer after 6 s; polls only when asked
-    world = await startCloudWorld({ simActionLatency: { stop: 6_000, start: 100 } });
+    await restartWorld({ simActionLatency: { stop: 6_000, start: 100 } });
     await world.startService({ ...TEST_SETTINGS, pollIntervalMs: 60_000 });
     await buildInstances('late', ['late-a']);
     const vm = await world.resource('instance::late-a');
-    const answers: string[] = [];
-    const sub = world.bus.nc.subscribe('ordo.exec.instance.stop.sim.done');
-    void (async () => {
-      for await (const m of sub) answers.push(m.headers?.get('Ordo-Key') ?? '');
-    })();
+    const { keys: answers, stop } = keysOn('ordo.exec.instance.stop.sim.done');
     const act = async (action: 'start' | 'stop') =>
       expect(await world.control({ kind: 'action', resourceId: vm.id, action, actor: 'a' })).toEqual({
         ok: true,
@@ -358,21 +369,15 @@ describe('actions', () => {
     await world.waitForResource(vm.id, (r) => r.state === 'stopped' && r.pendingAction === null, 10_000);
     expect(answers[1]).toBe(`ordo:cloud/${vm.id}#stop/${second?.id}`);
     expect((await world.store.resources.history(vm.id)).at(-1)?.reason).toBe('stop finished');
-    sub.unsubscribe();
+    stop();
   });
 
   it('sends a pending action again with the same key after a restart of the service', async () => {
-    await world.stopService();
-    await world.close();
-    world = await startCloudWorld({ simActionLatency: { stop: 1_500 } });
+    await restartWorld({ simActionLatency: { stop: 1_500 } });
     await world.startService();
     await buildInstances('again', ['again-a']);
     const vm = await world.resource('instance::again-a');
-    const keys: string[] = [];
-    const sub = world.bus.nc.subscribe('ordo.exec.instance.stop.sim');
-    void (async () => {
-      for await (const m of sub) keys.push(m.headers?.get('Ordo-Key') ?? '');
-    })();
+    const { keys, stop } = keysOn('ordo.exec.instance.stop.sim');
     expect(await world.control({ kind: 'action', resourceId: vm.id, action: 'stop', actor: 'a' })).toEqual({
       ok: true,
     });
@@ -384,7 +389,7 @@ describe('actions', () => {
     expect(new Set(keys).size).toBe(1);
     const [action] = await world.store.resources.actions(vm.id);
     expect(keys[0]).toBe(`ordo:cloud/${vm.id}#stop/${action?.id}`);
-    sub.unsubscribe();
+    stop();
   });
 });
 
