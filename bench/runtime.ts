@@ -10,8 +10,14 @@
 // delivered, answered with a result published and acknowledged, delivered, both acked — with
 // no store and no scheduler: the most Ordo's protocol allows in this process. Each line also
 // gives the CPU time per item of this process and of nats-server.
-// BENCH_PROFILE=<file.cpuprofile> writes a CPU profile of the Ordo phase.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+// Also printed: the CPU per component of each thread of this process during the Ordo phase
+// (from /proc, Linux): the main thread, then the others, largest first (the store's writer
+// thread, V8's compiler and collector helpers, libuv's pool; Linux names them all `node`).
+// BENCH_PROFILE=<file.cpuprofile> writes a CPU profile of the Ordo phase;
+// BENCH_HEAP_PROFILE=<file.heapprofile> a sampling heap profile of it (every allocation, also
+// those collected since). BENCH_WARM=<n> runs both sides n times untimed first (raw: n passes;
+// Ordo: n builds of the same size): steady state against steady state, not a cold process.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +76,14 @@ async function cpuNow(): Promise<Cpu> {
   };
 }
 
+/** CPU time used so far (ms) by each thread of this process, by thread id; empty where /proc is not. */
+async function threadCpu(): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const tasks = await readdir(`/proc/${process.pid}/task`).catch(() => [] as string[]);
+  for (const tid of tasks) out.set(tid, await procCpu(`/proc/${process.pid}/task/${tid}/stat`));
+  return out;
+}
+
 /** Runs `work` (`items` of it) and returns its rate, seconds and CPU per item. */
 async function measure(items: number, work: () => Promise<void>) {
   const cpu = await cpuNow();
@@ -95,7 +109,8 @@ const bus = await connectBus({ url: nats.url, name: 'bench', logger: silent });
 const plain = await connectBus({ url: nats.url, name: 'bench-raw', logger: silent, coalesceWrites: false });
 const responder = plain.nc.subscribe('bench.echo', { callback: (_err, msg) => msg.respond(msg.data) });
 const payload = new TextEncoder().encode(JSON.stringify({ _component_id: 'x', _component: 'task', n: 1 }));
-const raw = await measure(SIZE, async () => {
+const WARM_UPS = Number(process.env.BENCH_WARM ?? 0);
+async function rawPass(): Promise<void> {
   let sent = 0;
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
@@ -105,7 +120,9 @@ const raw = await measure(SIZE, async () => {
       }
     }),
   );
-});
+}
+for (let i = 0; i < WARM_UPS; i++) await rawPass();
+const raw = await measure(SIZE, rawPass);
 const serial = await measure(ONE_AT_A_TIME, async () => {
   for (let i = 0; i < ONE_AT_A_TIME; i++) await plain.nc.request('bench.echo', payload, { timeout: 10_000 });
 });
@@ -137,35 +154,50 @@ const changes = Array.from({ length: SIZE }, (_, i) => ({
 }));
 const parsed = parseGraph({ id: 'wide', edges: [], components: [], changes });
 if (!parsed.ok) throw new Error('bench graph did not parse');
-const id = 'bench-wide';
-await store.builds.create({
-  id,
-  environment: 'bench',
-  graph: parsed.graph,
-  policy: 'fail-fast',
-  simulate: false,
-  seed: 1,
-  createdAt: new Date(),
-});
+const graph = parsed.graph;
+async function createBuild(id: string): Promise<void> {
+  await store.builds.create({
+    id,
+    environment: 'bench',
+    graph,
+    policy: 'fail-fast',
+    simulate: false,
+    seed: 1,
+    createdAt: new Date(),
+  });
+}
 // The end is seen the way a viewer sees it: the build's `completed` event on ordo.events.<build>,
 // which the runner publishes only once the state change is committed to the store (checked
 // below). Polling the store instead (through Prisma, every 50 ms) cost this process more CPU
 // than the measurement is worth; so did checking every event batch against its schema (the
 // runner checked them before publishing): the batches are only parsed.
-const finished = new Promise<string>((resolve) => {
-  const sub = bus.nc.subscribe(eventsSubject(id), {
-    callback: (_err, msg) => {
-      const { events } = msg.json<BuildEventBatch>();
-      const end = events.find(
-        (e) => e.type === 'build_state' && (e.state === 'completed' || e.state === 'errored'),
-      );
-      if (end?.state) {
-        sub.unsubscribe();
-        resolve(end.state);
-      }
-    },
+function endOf(id: string): Promise<string> {
+  return new Promise<string>((resolve) => {
+    const sub = bus.nc.subscribe(eventsSubject(id), {
+      callback: (_err, msg) => {
+        const { events } = msg.json<BuildEventBatch>();
+        const end = events.find(
+          (e) => e.type === 'build_state' && (e.state === 'completed' || e.state === 'errored'),
+        );
+        if (end?.state) {
+          sub.unsubscribe();
+          resolve(end.state);
+        }
+      },
+    });
   });
-});
+}
+for (let i = 0; i < WARM_UPS; i++) {
+  const warmId = `bench-warm-${i}`;
+  await createBuild(warmId);
+  const end = endOf(warmId);
+  await bus.flush();
+  bus.publish(controlSubject(warmId), controlCommandSchema, { kind: 'created' });
+  if ((await end) !== 'completed') throw new Error(`warm-up build ${warmId} did not complete`);
+}
+const id = 'bench-wide';
+await createBuild(id);
+const finished = endOf(id);
 await bus.flush();
 const profiler = process.env.BENCH_PROFILE ? new Session() : undefined;
 if (profiler) {
@@ -173,11 +205,28 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
+const heapProfiler = process.env.BENCH_HEAP_PROFILE ? new Session() : undefined;
+if (heapProfiler) {
+  heapProfiler.connect();
+  await heapProfiler.post('HeapProfiler.enable');
+  await heapProfiler.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+}
+const threadsBefore = await threadCpu();
 let ended = '';
 const ordo = await measure(SIZE, async () => {
   bus.publish(controlSubject(id), controlCommandSchema, { kind: 'created' });
   ended = await finished;
 });
+const threadsAfter = await threadCpu();
+if (heapProfiler && process.env.BENCH_HEAP_PROFILE) {
+  const { profile } = await heapProfiler.post('HeapProfiler.stopSampling');
+  await writeFile(process.env.BENCH_HEAP_PROFILE, JSON.stringify(profile));
+  heapProfiler.disconnect();
+}
 if (profiler && process.env.BENCH_PROFILE) {
   const { profile } = await profiler.post('Profiler.stop');
   await writeFile(process.env.BENCH_PROFILE, JSON.stringify(profile));
@@ -235,6 +284,16 @@ const ratio = (rate: number) => `${((rate / raw.rate) * 100).toFixed(1)}%`;
 console.log(`raw NATS request/reply (${IN_FLIGHT} in flight): ${raw.line}`);
 console.log(`Ordo, ${SIZE}-component wide graph, nil executor: ${ordo.line.replace(' /s', ' components/s')}`);
 console.log(`ratio Ordo/raw: ${ratio(ordo.rate)} (target ≥ 25%)`);
+const perComponent = (tid: string) =>
+  ((((threadsAfter.get(tid) ?? 0) - (threadsBefore.get(tid) ?? 0)) * 1000) / SIZE).toFixed(0);
+const others = [...threadsAfter.keys()]
+  .filter((tid) => tid !== String(process.pid))
+  .map((tid) => Number(perComponent(tid)))
+  .filter((us) => us > 0)
+  .sort((a, b) => b - a);
+console.log(
+  `  Ordo's CPU per component by thread: main ${perComponent(String(process.pid))} µs; the others ${others.map((us) => `${us} µs`).join(', ')}`,
+);
 console.log(`  for reference: raw request/reply one at a time: ${serial.line}`);
 console.log(
   `  for reference: JetStream traffic of a component alone (no store, no scheduler): ${protocol.line} — ${ratio(protocol.rate)} of raw`,
