@@ -39,6 +39,23 @@ describe('RecordStore', () => {
     await again.close();
   });
 
+  it('answers written together wait for one datasync, not one each', async () => {
+    const file = join(dir, 'one-sync.jsonl');
+    const store = await RecordStore.open(file);
+    const handle = (store as unknown as { handle: { datasync: () => Promise<void> } }).handle;
+    const datasync = handle.datasync.bind(handle);
+    let syncs = 0;
+    handle.datasync = () => {
+      syncs += 1;
+      return datasync();
+    };
+    // 50 answers in one turn: one write, then ONE datasync begun after it serves them all
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(answer(`b1/c${i}/1`))));
+    expect(syncs).toBe(1);
+    expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(50);
+    await store.close();
+  });
+
   it('writes an answer without waiting for an earlier fsync, and resolves only after its own', async () => {
     const file = join(dir, 'p.jsonl');
     const store = await RecordStore.open(file);

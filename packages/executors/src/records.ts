@@ -43,9 +43,9 @@ export class RecordStore {
   private readonly records = new Map<string, AnswerRecord>();
   /** the last write of lines (settled: never rejects) */
   private writing: Promise<void> = Promise.resolve();
-  /** lines waiting for the next write, and the promise of that write */
+  /** lines waiting for the next write, and when they will be on disk (written and synced) */
   private pendingLines: string[] = [];
-  private nextFlush: Promise<void> | undefined;
+  private nextDurable: Promise<void> | undefined;
   /** the datasync in progress, and the one queued to begin after it */
   private syncing: Promise<void> | undefined;
   private nextSync: Promise<void> | undefined;
@@ -159,19 +159,24 @@ export class RecordStore {
         ? `${JSON.stringify(record)}\n`
         : `{"key":${JSON.stringify(record.key)},"at":${JSON.stringify(record.at)},"kind":${JSON.stringify(record.kind)},"payload":${payloadText}}\n`,
     );
-    this.nextFlush ??= this.writing.then(() => this.flush());
-    const durable = this.nextFlush.then(() => this.sync());
-    this.unsettled.add(durable);
-    const settle = () => {
-      this.unsettled.delete(durable);
-    };
-    durable.then(settle, settle);
-    return durable;
+    // one promise per group of lines written together: their write, then ONE datasync begun
+    // after it (a promise and a datasync per line would cost more than the line, and every line
+    // but the first would wait for a second datasync)
+    if (this.nextDurable === undefined) {
+      const durable = this.writing.then(() => this.flush()).then(() => this.sync());
+      this.nextDurable = durable;
+      this.unsettled.add(durable);
+      const settle = () => {
+        this.unsettled.delete(durable);
+      };
+      durable.then(settle, settle);
+    }
+    return this.nextDurable;
   }
 
   /** Writes every pending line in one append. */
   private async flush(): Promise<void> {
-    this.nextFlush = undefined;
+    this.nextDurable = undefined;
     const lines = this.pendingLines.splice(0);
     const write = (async () => {
       const handle = this.handle;

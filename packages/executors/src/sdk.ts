@@ -221,11 +221,9 @@ class Running {
   #controller: AbortController | undefined;
   /** the handler's outcome is known: no deadline, no heartbeat any more */
   settled = false;
-  /** publishes a log line for this attempt (a function of its own: handlers may pass it around) */
-  readonly log: (line: string, stream?: LogStream) => void;
-  /** `working()` of every delivery held (a function of its own, like `log`) */
-  readonly working: () => void;
   #logger: ((line: string, stream?: LogStream) => void) | undefined;
+  #log: ((line: string, stream?: LogStream) => void) | undefined;
+  #working: (() => void) | undefined;
 
   constructor(
     private readonly bus: Bus,
@@ -235,8 +233,21 @@ class Running {
     first: Dispatch,
   ) {
     this.messages = [first];
-    this.log = this.logLine.bind(this);
-    this.working = this.heartbeat.bind(this);
+  }
+
+  /**
+   * Publishes a log line for this attempt: a function of its own (handlers may pass it around),
+   * made when first asked for — most attempts (nil) never log.
+   */
+  get log(): (line: string, stream?: LogStream) => void {
+    this.#log ??= this.logLine.bind(this);
+    return this.#log;
+  }
+
+  /** `working()` of every delivery held (a function of its own, like `log`; made when first asked for) */
+  get working(): () => void {
+    this.#working ??= this.heartbeat.bind(this);
+    return this.#working;
   }
 
   /** The log subject and line counter are set up on the first line only: most attempts log nothing. */
@@ -701,8 +712,12 @@ class Lane {
         get signal() {
           return running.signal;
         },
-        log: running.log,
-        working: running.working,
+        get log() {
+          return running.log;
+        },
+        get working() {
+          return running.working;
+        },
       };
       const handled = Promise.resolve().then(() => this.executor.handle(task));
       // whichever comes first: the handler's outcome, or an abort (cancel, deadline, shutdown)
@@ -786,10 +801,10 @@ class Lane {
    * When publishing fails the deliveries are handed back, to be answered from the record.
    */
   private async deliver(answer: AnswerRecord, messages: readonly Dispatch[], text?: string): Promise<void> {
-    const distinct = new Map<number, Dispatch>();
-    for (const msg of messages) if (!distinct.has(msg.seq)) distinct.set(msg.seq, msg);
+    // (one delivery, as nearly always: no map)
+    const distinct = messages.length === 1 ? messages : distinctBySeq(messages);
     try {
-      for (const msg of distinct.values()) {
+      for (const msg of distinct) {
         const { build, component, attempt, deadline } = msg.meta;
         const meta = { build, component, attempt, deadline };
         await (text === undefined
@@ -821,6 +836,13 @@ function recorded(meta: ExecMeta, component: DispatchMessage): boolean {
 }
 
 /** A result body: the dispatched component, the outputs, then the route fields and the state. */
+/** The deliveries of distinct dispatch messages (stream sequences), first of each kept. */
+function distinctBySeq(messages: readonly Dispatch[]): Dispatch[] {
+  const bySeq = new Map<number, Dispatch>();
+  for (const msg of messages) if (!bySeq.has(msg.seq)) bySeq.set(msg.seq, msg);
+  return [...bySeq.values()];
+}
+
 function resultBody(
   base: Record<string, unknown>,
   route: Pick<ResultMessage, '_component_id' | '_component' | '_action' | '_provider' | 'service'>,
