@@ -53,6 +53,7 @@ import {
 import type { Store } from '@ordo/store';
 import type { Msg } from 'nats';
 import type { Logger } from 'pino';
+import { TimerQueue } from './timers';
 
 /** Providers of the built-in executors other than `sim`: they run for real even in a simulated build. */
 export const NATIVE_PROVIDERS = ['nil', 'sleep', 'shell', 'http'] as const;
@@ -170,7 +171,8 @@ export class Runner {
   private readonly dispatchBudget: number;
 
   private readonly builds = new Map<string, LoadedBuild>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** deadlines, retry backoffs and cancel grace periods, by `timerKey` (timers.ts) */
+  private readonly timers: TimerQueue<{ buildId: string; event: TimerCommand['event'] }>;
   private inbox: Input[] = [];
   private wake: (() => void) | undefined;
   /** ends the batching window early (set while the loop waits in it) */
@@ -211,6 +213,9 @@ export class Runner {
     this.simulateAll = options.simulateAll;
     this.claimResult = options.claimResult;
     this.now = options.clock ?? Date.now;
+    this.timers = new TimerQueue(this.now, ({ buildId, event }) =>
+      this.push({ kind: 'event', buildId, event }),
+    );
     this.resultAckWaitMs = options.resultAckWaitMs ?? 30_000;
     this.maxBatch = options.maxBatch ?? 2_000;
     this.batchWindowMs = Math.max(0, options.batchWindowMs ?? 4);
@@ -271,7 +276,6 @@ export class Runner {
     this.filled?.();
     await this.loop;
     await this.effects;
-    for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     await Promise.allSettled(this.readers);
   }
@@ -806,29 +810,17 @@ export class Runner {
     componentId: string,
     attempt: number,
   ): void {
-    const key = timerKey(buildId, kind, componentId, attempt);
-    const timer = this.timers.get(key);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.timers.delete(key);
+    if (this.timers.size === 0) return;
+    this.timers.delete(timerKey(buildId, kind, componentId, attempt));
   }
 
   private arm(buildId: string, command: TimerCommand): void {
-    const key = this.timerKey(buildId, command);
-    if (this.timers.has(key) || this.stopped) return;
-    const delay = Math.max(0, command.at - this.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.push({ kind: 'event', buildId, event: command.event });
-    }, delay);
-    timer.unref?.();
-    this.timers.set(key, timer);
+    if (this.stopped) return;
+    this.timers.add(this.timerKey(buildId, command), buildId, command.at, { buildId, event: command.event });
   }
 
   private hasTimers(buildId: string): boolean {
-    const prefix = `${buildId}\u0000`;
-    for (const key of this.timers.keys()) if (key.startsWith(prefix)) return true;
-    return false;
+    return this.timers.hasGroup(buildId);
   }
 
   /** After a restart: re-send in-flight dispatches, re-arm timers, re-publish missing events. */
