@@ -64,6 +64,8 @@ export function utf8(text: string): Uint8Array {
 /** A header name as nats.js accepts it: printable ASCII (33–126) but the colon. */
 const HEADER_NAME = /^[!-9;-~]+$/;
 const LINE_BREAK = /[\r\n]/;
+/** header names that passed HEADER_NAME (bounded: names are few, values are not cached) */
+const VALID_NAMES = new Set<string>();
 
 /**
  * nats.js headers, filled and encoded in one go. nats.js's own `set()` looks every key up
@@ -78,8 +80,12 @@ class PresetHeaders extends MsgHdrsImpl {
   constructor(entries: ReadonlyArray<readonly [string, string]>) {
     super();
     for (const [key, value] of entries) {
-      if (!HEADER_NAME.test(key))
-        throw new BusError('INVALID_MESSAGE', `invalid header ${JSON.stringify(key)}`);
+      if (!VALID_NAMES.has(key)) {
+        if (!HEADER_NAME.test(key))
+          throw new BusError('INVALID_MESSAGE', `invalid header ${JSON.stringify(key)}`);
+        // the bus's own few names come again with every message: checked once
+        if (VALID_NAMES.size < 256) VALID_NAMES.add(key);
+      }
       if (LINE_BREAK.test(value)) throw new BusError('INVALID_MESSAGE', `header ${key} holds a line break`);
       // as set(): a later key replaces an earlier one, the value is trimmed
       this.headers.set(key, [value.trim()]);

@@ -719,10 +719,17 @@ class Lane {
           return running.working;
         },
       };
-      const handled = Promise.resolve().then(() => this.executor.handle(task));
+      // called at once: a handler that throws before its first await fails like one that rejects
+      let handled: Promise<unknown>;
+      try {
+        handled = Promise.resolve(this.executor.handle(task));
+      } catch (error) {
+        handled = Promise.reject(error);
+      }
       // whichever comes first: the handler's outcome, or an abort (cancel, deadline, shutdown)
       const first = await new Promise<Settled>((resolve) => {
         running.onAbort = () => resolve(ABORTED);
+        if (running.aborted) resolve(ABORTED);
         handled.then(
           (value: unknown) => resolve({ ok: true, value }),
           (error: unknown) => resolve({ ok: false, error }),

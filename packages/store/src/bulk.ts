@@ -60,25 +60,27 @@ function selectList(columns: ReadonlyArray<readonly [string, Kind]>): string {
   return columns.map((_, i) => `value ->> ${i}`).join(', ');
 }
 
-/** The rows as one JSON parameter, `json` columns as JSON text. */
+/**
+ * The rows as one JSON parameter, `json` columns as JSON text. The rows are consumed: their
+ * `json` cells are replaced by that text (callers build them for the one statement).
+ */
 function encode(columns: ReadonlyArray<readonly [string, Kind]>, rows: unknown[][]): string {
   const json = columns.flatMap(([, kind], i) => (kind === 'json' ? [i] : []));
-  if (json.length === 0) return JSON.stringify(rows);
-  return JSON.stringify(
-    rows.map((row) => {
-      const out = row.slice();
+  if (json.length > 0) {
+    for (const row of rows) {
       for (const i of json) {
-        const value = out[i];
-        out[i] = value === null || value === undefined ? null : JSON.stringify(value);
+        const value = row[i];
+        row[i] = value === null || value === undefined ? null : JSON.stringify(value);
       }
-      return out;
-    }),
-  );
+    }
+  }
+  return JSON.stringify(rows);
 }
 
 /**
  * `INSERT INTO table (columns) SELECT … FROM json_each(rows)`: each row is an array of values in
- * column order. Rows are inserted in order (autoincrement keys follow it).
+ * column order. Rows are inserted in order (autoincrement keys follow it). Here and in the other
+ * statements of this file, `rows` is consumed: its `json` cells become their JSON text.
  */
 export async function insertRows(
   tx: Tx,
