@@ -1,6 +1,6 @@
 // The runner's timer queue: due values fire once each, in time order; a disarmed one never; a
 // build's timers are known; rebuilding the heap after mass disarming keeps the live ones.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TimerQueue } from './timers';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -10,6 +10,10 @@ function queue() {
   const timers = new TimerQueue<string>(Date.now, (value) => fired.push(value));
   return { timers, fired };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('TimerQueue', () => {
   it('fires each armed value once, when due, in time order (equal times in arming order)', async () => {
@@ -74,5 +78,20 @@ describe('TimerQueue', () => {
     timers.clear();
     await sleep(40);
     expect(fired).toEqual([]);
+  });
+
+  it('fires a timer further away than setTimeout can wait when it is due, not at the limit', () => {
+    vi.useFakeTimers({ now: 1_800_000_000_000 });
+    const fired: string[] = [];
+    const timers = new TimerQueue<string>(
+      () => Date.now(),
+      (value) => fired.push(value),
+    );
+    const day = 24 * 60 * 60 * 1000;
+    timers.add('far', 'b1', Date.now() + 30 * day, 'far'); // setTimeout's limit is ≈ 24.9 days
+    vi.advanceTimersByTime(25 * day);
+    expect(fired).toEqual([]);
+    vi.advanceTimersByTime(5 * day);
+    expect(fired).toEqual(['far']);
   });
 });

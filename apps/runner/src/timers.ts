@@ -49,6 +49,8 @@ export class TimerQueue<T> {
   /** Arms `key` (of `group`) for `at` (epoch ms); false, and nothing changes, if it is armed already. */
   add(key: string, group: string, at: number, value: T): boolean {
     if (this.#entries.has(key)) return false;
+    // (a time that is not a number would break the heap's order: due at once, as setTimeout(NaN) was)
+    if (Number.isNaN(at)) at = this.#now();
     const entry: Entry<T> = { key, group, at, order: this.#order++, value, live: true };
     this.#entries.set(key, entry);
     this.#groups.set(group, (this.#groups.get(group) ?? 0) + 1);
@@ -93,8 +95,14 @@ export class TimerQueue<T> {
   #arm(at: number): void {
     this.#disarmTimer();
     this.#timerAt = at;
-    const delay = Math.min(Math.max(0, at - this.#now()), MAX_DELAY_MS);
-    this.#timer = setTimeout(() => this.#due(at), delay);
+    if (at === Number.POSITIVE_INFINITY) return;
+    const wait = Math.max(0, at - this.#now());
+    // past setTimeout's limit: wake at the limit, find nothing due, and arm again
+    const capped = wait > MAX_DELAY_MS;
+    this.#timer = setTimeout(
+      () => this.#due(capped ? Number.NEGATIVE_INFINITY : at),
+      capped ? MAX_DELAY_MS : wait,
+    );
     // the runner's consumers keep the process up; a pending deadline alone must not
     this.#timer.unref?.();
   }
@@ -105,25 +113,31 @@ export class TimerQueue<T> {
     this.#timerAt = Number.POSITIVE_INFINITY;
   }
 
-  /** The Node timer set for `firedFor` fired: everything due by then (or by the clock) fires, in time order. */
+  /**
+   * The Node timer set for `firedFor` fired: everything due by then (or by the clock) fires, in
+   * time order (`firedFor` -Infinity: a capped wait ended, only the clock counts).
+   */
   #due(firedFor: number): void {
     this.#timer = undefined;
     this.#timerAt = Number.POSITIVE_INFINITY;
     const now = Math.max(this.#now(), firedFor);
-    for (;;) {
-      const top = this.#heap[0];
-      if (top === undefined || (top.live && top.at > now)) break;
-      this.#pop();
-      if (!top.live) {
-        this.#stale -= 1;
-        continue;
+    try {
+      for (;;) {
+        const top = this.#heap[0];
+        if (top === undefined || (top.live && top.at > now)) break;
+        this.#pop();
+        if (!top.live) {
+          this.#stale -= 1;
+          continue;
+        }
+        this.#drop(top);
+        this.#fire(top.value);
       }
-      this.#drop(top);
-      this.#fire(top.value);
+    } finally {
+      this.#skipStale();
+      const next = this.#heap[0];
+      if (next !== undefined) this.#arm(next.at);
     }
-    this.#skipStale();
-    const next = this.#heap[0];
-    if (next !== undefined) this.#arm(next.at);
   }
 
   #skipStale(): void {

@@ -842,7 +842,6 @@ function recorded(meta: ExecMeta, component: DispatchMessage): boolean {
   return !(meta.build === CLOUD_BUILD_ID && component._action === 'get');
 }
 
-/** A result body: the dispatched component, the outputs, then the route fields and the state. */
 /** The deliveries of distinct dispatch messages (stream sequences), first of each kept. */
 function distinctBySeq(messages: readonly Dispatch[]): Dispatch[] {
   const bySeq = new Map<number, Dispatch>();
@@ -850,6 +849,7 @@ function distinctBySeq(messages: readonly Dispatch[]): Dispatch[] {
   return [...bySeq.values()];
 }
 
+/** A result body: the dispatched component, the outputs, then the route fields and the state. */
 function resultBody(
   base: Record<string, unknown>,
   route: Pick<ResultMessage, '_component_id' | '_component' | '_action' | '_provider' | 'service'>,
