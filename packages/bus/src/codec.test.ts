@@ -4,7 +4,15 @@ import fc from 'fast-check';
 import { MsgHdrsImpl, headers as natsHeaders } from 'nats';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decodeMessage, encodeJson, headerRecord, msgHdrsOf, rawHeaderRecord, toMsgHdrs } from './codec';
+import {
+  decodeMessage,
+  encodeJson,
+  headerRecord,
+  msgHdrsOf,
+  publishHeaders,
+  rawHeaderRecord,
+  toMsgHdrs,
+} from './codec';
 import { connectBus } from './connection';
 import { memoryLogger, startNatsServer } from './testing';
 
@@ -37,6 +45,36 @@ describe('headers', () => {
     expect(() => toMsgHdrs({ 'a:b': 'x' })).toThrow(/invalid header/);
     expect(() => toMsgHdrs({ 'a b': 'x' })).toThrow(/invalid header/);
     expect(toMsgHdrs({})).toBeUndefined();
+  });
+});
+
+/** what nats.js calls on a publish's headers */
+const block = (headers: unknown) => decoder.decode((headers as { encode(): Uint8Array }).encode());
+
+describe('publish headers', () => {
+  it('encode to the bytes nats.js would send, with the JetStream extras after the record', () => {
+    const record = {
+      ...execHeaders({ build: 'b 1', component: 'vpc::prod', attempt: 2, deadline: 1_700_000_000_000 }),
+      odd: '  padded value  ',
+    };
+    const extra = [
+      ['Nats-Msg-Id', 'b1:1-5'],
+      ['Nats-Expected-Stream', 'ORDO_EVENTS'],
+    ] as const;
+    const reference = natsHeaders();
+    for (const [k, v] of [...Object.entries(record), ...extra]) reference.set(k, v);
+    expect(block(publishHeaders(record, extra))).toBe(decoder.decode((reference as MsgHdrsImpl).encode()));
+    expect(block(publishHeaders(undefined, [['a', '1']]))).toBe('NATS/1.0\r\na: 1\r\n\r\n');
+    expect(publishHeaders(undefined, [])).toBeUndefined();
+    expect(publishHeaders({}, [])).toBeUndefined();
+  });
+
+  it('give a name set twice its later value in its earlier place, and refuse what nats.js refuses', () => {
+    const twice = publishHeaders({ a: '1', 'Nats-Msg-Id': 'old' }, [['Nats-Msg-Id', 'new']]);
+    expect(block(twice)).toBe('NATS/1.0\r\na: 1\r\nNats-Msg-Id: new\r\n\r\n');
+    expect(() => publishHeaders({ a: 'x\ny' })).toThrow(/line break/);
+    expect(() => publishHeaders(undefined, [['a:b', 'x']])).toThrow(/invalid header/);
+    expect(() => publishHeaders({ 'a b': 'x' })).toThrow(/invalid header/);
   });
 });
 

@@ -12,7 +12,7 @@ import {
 } from 'nats';
 import type { z } from 'zod';
 import { coalesceWrites } from './coalesce';
-import { decodeMessage, encodeJson, type HeaderRecord, msgHdrsOf, toMsgHdrs } from './codec';
+import { decodeMessage, encodeJson, type HeaderRecord, publishHeaders, toMsgHdrs } from './codec';
 import { BusError } from './errors';
 import { type BusLogger, defaultLogger } from './logger';
 import { PubAcks } from './puback';
@@ -253,10 +253,10 @@ class NatsBus implements Bus {
 
   async jsPublishEncoded(subject: string, data: Uint8Array, opts: JsPublishOptions = {}): Promise<PubAck> {
     try {
-      const entries: Array<[string, string]> = opts.headers ? Object.entries(opts.headers) : [];
-      if (opts.msgId) entries.push(['Nats-Msg-Id', opts.msgId]);
-      if (opts.expectStream) entries.push(['Nats-Expected-Stream', opts.expectStream]);
-      const hdrs = entries.length > 0 ? msgHdrsOf(entries) : undefined;
+      const extra: Array<[string, string]> = [];
+      if (opts.msgId) extra.push(['Nats-Msg-Id', opts.msgId]);
+      if (opts.expectStream) extra.push(['Nats-Expected-Stream', opts.expectStream]);
+      const hdrs = publishHeaders(opts.headers, extra);
       this.acks ??= new PubAcks(this.nc);
       return await this.acks.publish(subject, data, hdrs, opts.timeoutMs ?? this.timeoutMs);
     } catch (err) {
