@@ -150,14 +150,20 @@ function headerLine(key: string, value: string): string {
 
 /** A header's value, trimmed, once its name and value pass what nats.js's `set()` checks. */
 function checkedValue(key: string, value: string): string {
-  if (!VALID_NAMES.has(key)) {
-    if (!HEADER_NAME.test(key))
-      throw new BusError('INVALID_MESSAGE', `invalid header ${JSON.stringify(key)}`);
-    // the bus's own few names come again with every message: checked once
-    if (VALID_NAMES.size < 256) VALID_NAMES.add(key);
-  }
+  if (!validName(key)) throw new BusError('INVALID_MESSAGE', `invalid header ${JSON.stringify(key)}`);
   if (LINE_BREAK.test(value)) throw new BusError('INVALID_MESSAGE', `header ${key} holds a line break`);
   return value.trim();
+}
+
+/**
+ * Whether nats.js accepts `key` as a header name. The bus's own few names come with every
+ * message: each is tested once (the set is bounded; values are never cached).
+ */
+function validName(key: string): boolean {
+  if (VALID_NAMES.has(key)) return true;
+  if (!HEADER_NAME.test(key)) return false;
+  if (VALID_NAMES.size < 256) VALID_NAMES.add(key);
+  return true;
 }
 
 /** An encoded header block, for a publish (see `publishHeaders`). */
@@ -220,7 +226,7 @@ export function rawHeaderRecord(message: object): HeaderRecord | undefined {
     if (colon < 0) continue;
     const key = line.slice(0, colon);
     const value = line.slice(colon + 1).trim();
-    if (!HEADER_NAME.test(key) || LINE_BREAK.test(value)) return undefined;
+    if (!validName(key) || LINE_BREAK.test(value)) return undefined;
     // the first value of a repeated header, as headerRecord keeps it
     if (!Object.hasOwn(out, key)) out[key] = value;
   }
