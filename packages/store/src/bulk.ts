@@ -41,14 +41,35 @@ type Kind = 'value' | 'json';
 /** The last date formatted: a batch writes the same `now` many times (events, attempts, rows). */
 let lastMs = Number.NaN;
 let lastText = '';
+/** `YYYY-MM-DDTHH:MM:SS.` of a few recent seconds (a batch's times fall in one or two: now, deadlines) */
+const SECONDS = 4;
+const secondKeys = new Float64Array(SECONDS).fill(Number.NaN);
+const secondTexts: string[] = new Array<string>(SECONDS).fill('');
+let nextSecond = 0;
+/** 9999-12-31T23:59:59.999Z: later (and negative) times have other ISO forms */
+const LAST_FOUR_DIGIT_MS = 253_402_300_799_999;
 
-/** A DateTime as Prisma stores it on SQLite. */
+/** A DateTime as Prisma stores it on SQLite (`Date.toISOString()` with `+00:00` for `Z`). */
 export function sqlDate(ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined) return null;
-  if (ms !== lastMs) {
+  if (ms === lastMs) return lastText;
+  lastMs = ms;
+  if (!Number.isInteger(ms) || ms < 0 || ms > LAST_FOUR_DIGIT_MS) {
     lastText = new Date(ms).toISOString().replace(/Z$/, '+00:00');
-    lastMs = ms;
+    return lastText;
   }
+  // the second's text once, then the milliseconds: thousands of distinct times per batch (each
+  // deadline, each event) cost a Date and an ISO string each before
+  const second = Math.floor(ms / 1000);
+  let slot = secondKeys.indexOf(second);
+  if (slot < 0) {
+    slot = nextSecond;
+    nextSecond = (nextSecond + 1) % SECONDS;
+    secondKeys[slot] = second;
+    secondTexts[slot] = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const milli = ms - second * 1000;
+  lastText = `${secondTexts[slot]}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}+00:00`;
   return lastText;
 }
 
