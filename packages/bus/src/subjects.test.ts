@@ -147,6 +147,20 @@ describe('exec subjects', () => {
     expect(parseExecSubject('ordo.exec.vpc.create')).toBeUndefined();
     expect(parseExecSubject('ordo.events.abc', '')).toBeUndefined();
   });
+
+  it('answers a route or subject seen before the same way, and still refuses what is invalid', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(dispatchSubject(route)).toBe('ordo.exec.vpc.create.aws');
+      expect(parseExecSubject('ordo.exec.vpc.create.aws.done')).toEqual({ ...route, kind: 'done' });
+      expect(parseExecSubject('ordo.exec.vpc.create.aws.done', 'acme.')).toBeUndefined();
+      // (the parts of a cached route, joined differently, are not that route)
+      expect(busError(() => dispatchSubject({ ...route, type: 'vpc\u0000create' })).code).toBe(
+        'INVALID_TOKEN',
+      );
+      expect(busError(() => dispatchSubject(route, 'ordo.exec')).code).toBe('INVALID_PREFIX');
+    }
+    expect(Object.isFrozen(parseExecSubject('ordo.exec.vpc.create.aws.done'))).toBe(true);
+  });
 });
 
 describe("Ordo's own subjects", () => {

@@ -76,11 +76,19 @@ export function assertToken(field: RouteField | string, value: string): string {
   return value;
 }
 
+/** prefixes that passed `assertPrefix` (bounded; a process has one or two) */
+const VALID_PREFIXES = new Set<string>();
+/** subjects built and parsed already (bounded: cleared when full; routes are few, subjects repeat) */
+const SUBJECT_CACHE_SIZE = 4096;
+const ROUTE_SUBJECTS = new Map<string, string>();
+const PARSED_SUBJECTS = new Map<string, ParsedExecSubject>();
+
 /**
  * Checks a subject prefix: empty (Ernest-style bare subjects) or one or more tokens each
  * followed by a dot, e.g. `ordo.exec.`. Returns it unchanged.
  */
 export function assertPrefix(prefix: string): string {
+  if (VALID_PREFIXES.has(prefix)) return prefix;
   if (prefix !== '' && !/^([A-Za-z0-9_-]+\.)+$/.test(prefix)) {
     throw new BusError(
       'INVALID_PREFIX',
@@ -96,6 +104,7 @@ export function assertPrefix(prefix: string): string {
       `subject prefix ${JSON.stringify(prefix)} lies inside ${reserved}.>`,
     );
   }
+  if (VALID_PREFIXES.size < 64) VALID_PREFIXES.add(prefix);
   return prefix;
 }
 
@@ -120,9 +129,17 @@ export function assertBareType(type: string, prefix: string): string {
 
 /** `<prefix><type>.<action>.<provider>`. */
 export function dispatchSubject(route: ExecRoute, prefix: string = DEFAULT_EXEC_PREFIX): string {
+  // every dispatch and every result builds one: the few routes of a process are checked once
+  // (a key of valid tokens holds exactly three NULs, so no other route can share it)
+  const key = `${prefix}\u0000${route.type}\u0000${route.action}\u0000${route.provider}`;
+  const known = ROUTE_SUBJECTS.get(key);
+  if (known !== undefined) return known;
   assertPrefix(prefix);
   const type = assertBareType(assertToken('type', route.type), prefix);
-  return `${prefix}${type}.${assertToken('action', route.action)}.${assertToken('provider', route.provider)}`;
+  const subject = `${prefix}${type}.${assertToken('action', route.action)}.${assertToken('provider', route.provider)}`;
+  if (ROUTE_SUBJECTS.size >= SUBJECT_CACHE_SIZE) ROUTE_SUBJECTS.clear();
+  ROUTE_SUBJECTS.set(key, subject);
+  return subject;
 }
 
 /** `<prefix><type>.<action>.<provider>.done` or `.error`. */
@@ -184,6 +201,18 @@ export function parseExecSubject(
   subject: string,
   prefix: string = DEFAULT_EXEC_PREFIX,
 ): ParsedExecSubject | undefined {
+  // every delivery parses one: the few subjects of a process are parsed once (frozen: shared)
+  const key = `${prefix}\u0000${subject}`;
+  const known = PARSED_SUBJECTS.get(key);
+  if (known !== undefined) return known;
+  const parsed = parseExecSubjectOnce(subject, prefix);
+  if (parsed === undefined) return undefined;
+  if (PARSED_SUBJECTS.size >= SUBJECT_CACHE_SIZE) PARSED_SUBJECTS.clear();
+  PARSED_SUBJECTS.set(key, Object.freeze(parsed));
+  return parsed;
+}
+
+function parseExecSubjectOnce(subject: string, prefix: string): ParsedExecSubject | undefined {
   assertPrefix(prefix);
   if (!subject.startsWith(prefix)) return undefined;
   const tokens = subject.slice(prefix.length).split('.');
