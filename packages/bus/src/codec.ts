@@ -121,25 +121,15 @@ export function publishHeaders(
   record: Readonly<Record<string, string>> | undefined,
   extra: ReadonlyArray<readonly [string, string]> = [],
 ): MsgHdrs | undefined {
+  const repeated = extra.some(
+    ([name], i) =>
+      (record !== undefined && Object.hasOwn(record, name)) ||
+      extra.findIndex(([other]) => other === name) < i,
+  );
+  if (repeated) return msgHdrsOf([...Object.entries(record ?? {}), ...extra]);
   let text = 'NATS/1.0';
-  let count = 0;
-  if (record !== undefined) {
-    for (const key in record) {
-      if (!Object.hasOwn(record, key)) continue;
-      for (const [name] of extra) if (name === key) return msgHdrsOf([...Object.entries(record), ...extra]);
-      text += headerLine(key, record[key] as string);
-      count += 1;
-    }
-  }
-  for (let i = 0; i < extra.length; i++) {
-    const [key, value] = extra[i] as readonly [string, string];
-    for (let j = 0; j < i; j++)
-      if ((extra[j] as readonly [string, string])[0] === key)
-        return msgHdrsOf([...Object.entries(record ?? {}), ...extra]);
-    text += headerLine(key, value);
-    count += 1;
-  }
-  if (count === 0) return undefined;
+  for (const [key, value] of [...Object.entries(record ?? {}), ...extra]) text += headerLine(key, value);
+  if (text.length === 8) return undefined;
   return new EncodedHeaders(utf8(`${text}\r\n\r\n`)) as unknown as MsgHdrs;
 }
 

@@ -21,6 +21,19 @@ const answer = (key: string, at = Date.now()): AnswerRecord => ({
   payload: { _component_id: 'vpc::a', _component: 'vpc', _action: 'create', _provider: 'sim', service: 'b1' },
 });
 
+/** Counts the store's datasyncs, each made `delayMs` slower (the store's file handle, wrapped). */
+function countDatasyncs(store: RecordStore, delayMs = 0): { count: number } {
+  const handle = (store as unknown as { handle: { datasync: () => Promise<void> } }).handle;
+  const datasync = handle.datasync.bind(handle);
+  const counter = { count: 0 };
+  handle.datasync = async () => {
+    counter.count += 1;
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    return datasync();
+  };
+  return counter;
+}
+
 describe('RecordStore', () => {
   it('group-commits concurrent answers: each resolves once on disk, and few writes carry them all', async () => {
     const file = join(dir, 'executors', 'g.jsonl');
@@ -42,16 +55,10 @@ describe('RecordStore', () => {
   it('answers written together wait for one datasync, not one each', async () => {
     const file = join(dir, 'one-sync.jsonl');
     const store = await RecordStore.open(file);
-    const handle = (store as unknown as { handle: { datasync: () => Promise<void> } }).handle;
-    const datasync = handle.datasync.bind(handle);
-    let syncs = 0;
-    handle.datasync = () => {
-      syncs += 1;
-      return datasync();
-    };
+    const syncs = countDatasyncs(store);
     // 50 answers in one turn: one write, then ONE datasync begun after it serves them all
     await Promise.all(Array.from({ length: 50 }, (_, i) => store.append(answer(`b1/c${i}/1`))));
-    expect(syncs).toBe(1);
+    expect(syncs.count).toBe(1);
     expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(50);
     await store.close();
   });
@@ -60,14 +67,7 @@ describe('RecordStore', () => {
     const file = join(dir, 'p.jsonl');
     const store = await RecordStore.open(file);
     // slow fsyncs: the write of a later answer must not queue behind them
-    const handle = (store as unknown as { handle: { datasync: () => Promise<void> } }).handle;
-    const datasync = handle.datasync.bind(handle);
-    let syncs = 0;
-    handle.datasync = async () => {
-      syncs += 1;
-      await new Promise((r) => setTimeout(r, 150));
-      return datasync();
-    };
+    const syncs = countDatasyncs(store, 150);
     let firstDone = false;
     const first = store.append(answer('first')).then(() => {
       firstDone = true;
@@ -83,7 +83,7 @@ describe('RecordStore', () => {
     await first;
     expect(secondDone).toBe(false); // the first fsync began before its write: it waits for the next
     await second;
-    expect(syncs).toBe(2);
+    expect(syncs.count).toBe(2);
     await store.close();
   });
 

@@ -69,7 +69,7 @@ export function sqlDate(ms: number | null | undefined): string | null {
     secondTexts[slot] = new Date(second * 1000).toISOString().slice(0, 20);
   }
   const milli = ms - second * 1000;
-  lastText = `${secondTexts[slot]}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}+00:00`;
+  lastText = `${secondTexts[slot]}${String(milli).padStart(3, '0')}+00:00`;
   return lastText;
 }
 
