@@ -360,12 +360,12 @@ export class BuildRepository {
             input.concurrency ?? {},
             0,
             now,
-            input.graph,
             input.simulate,
             options,
             state.counts,
           ],
         ]);
+        await insertRows(tx, 'BuildGraph', BUILD_GRAPH_INSERT, [[input.id, input.graph]]);
         await insertRows(tx, 'BuildComponent', COMPONENT_INSERT, components);
         await insertRows(tx, 'BuildEdge', EDGE_INSERT, [...edges.values()]);
         await insertRows(tx, 'BuildEnvironmentRecord', BUILD_ENVIRONMENT_INSERT, environment);
@@ -391,8 +391,9 @@ export class BuildRepository {
     const loaded = await this.#sql.transaction(async (tx) => {
       const [row] = await tx.query<RunnableBuildRow>(
         `SELECT b."id", b."status", b."policy", b."concurrency", b."seq", b."createdAt", b."startedAt",
-                b."finishedAt", b."graph", b."simulate", b."options", b."scheduler", e."name" AS "environment"
-           FROM "Build" b JOIN "Environment" e ON e."id" = b."environmentId" WHERE b."id" = ?`,
+                b."finishedAt", g."graph", b."simulate", b."options", b."scheduler", e."name" AS "environment"
+           FROM "Build" b JOIN "Environment" e ON e."id" = b."environmentId"
+           JOIN "BuildGraph" g ON g."buildId" = b."id" WHERE b."id" = ?`,
         [id],
       );
       if (!row) return null;
@@ -774,10 +775,13 @@ const BUILD_INSERT = [
   ['concurrency', 'json'],
   ['seq', 'value'],
   ['createdAt', 'value'],
-  ['graph', 'json'],
   ['simulate', 'value'],
   ['options', 'json'],
   ['counts', 'json'],
+] as const;
+const BUILD_GRAPH_INSERT = [
+  ['buildId', 'value'],
+  ['graph', 'json'],
 ] as const;
 const COMPONENT_INSERT = [
   ['buildId', 'value'],
