@@ -535,7 +535,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 1, max: 10 }).chai
     kinds: fc.array(fc.nat(KINDS.length - 1), { minLength: n, maxLength: n }),
     policy: fc.constantFrom<'fail-fast' | 'continue'>('fail-fast', 'continue'),
     limit: fc.integer({ min: 0, max: 2 }),
-    script: fc.array(fc.record({ op: fc.nat(9), pick: fc.nat(100), ok: fc.boolean() }), { maxLength: 30 }),
+    script: fc.array(fc.record({ op: fc.nat(10), pick: fc.nat(100), ok: fc.boolean() }), { maxLength: 30 }),
   }),
 );
 
@@ -550,9 +550,11 @@ function scenarioGraph(sc: Scenario): Graph {
   });
   return {
     name: 'random',
-    changes: Array.from({ length: sc.n }, (_, i) =>
-      component(id(i), KINDS[sc.kinds[i] ?? 0] as string, { i }),
-    ),
+    // every third component waits for an operator's approval (the `approve` op of the script)
+    changes: Array.from({ length: sc.n }, (_, i) => ({
+      ...component(id(i), KINDS[sc.kinds[i] ?? 0] as string, { i }),
+      ...(i % 3 === 2 ? { policy: { gate: true } } : {}),
+    })),
     // present before the build: the build's puts must replace them in place, not move them last
     current: [
       component('found::1', 'create', { v: 1 }),
@@ -616,6 +618,7 @@ describe('random builds through the store', () => {
             } else if (item.op === 6) await apply({ kind: 'retry', actor: 'op', componentId: target });
             else if (item.op === 7) await apply({ kind: 'skip', actor: 'op', componentId: target });
             else if (item.op === 8) await apply({ kind: 'retry', actor: 'op' });
+            else if (item.op === 9) await apply({ kind: 'approve', actor: 'op', componentId: target });
             else await apply({ kind: 'cancel', actor: 'op', componentId: target });
             if (item.pick % 4 === 0) {
               const loaded = await store.builds.loadState(r.id);
@@ -627,8 +630,17 @@ describe('random builds through the store', () => {
           const events = await store.builds.events(r.id, 0, 100_000);
           expect(events.map((e) => e.seq)).toEqual(Array.from({ length: state.seq }, (_, i) => i + 1));
           const snapshot = await store.builds.snapshot(r.id);
-          expect(snapshot?.components.map((c) => [c.id, c.state, c.attempt, c.history, c.outputs])).toEqual(
-            state.components.map((c) => [c.id, c.state, c.attempt, c.history, c.outputs]),
+          expect(
+            snapshot?.components.map((c) => [
+              c.id,
+              c.state,
+              c.attempt,
+              c.history,
+              c.outputs,
+              c.awaitingApproval,
+            ]),
+          ).toEqual(
+            state.components.map((c) => [c.id, c.state, c.attempt, c.history, c.outputs, c.awaitingApproval]),
           );
         }),
         { numRuns: 40 },

@@ -20,7 +20,6 @@ import {
   type SavedBuildFields,
   type SavedComponentRun,
   type StateCounts,
-  savedComponent,
 } from '@ordo/core';
 import {
   deleteStatement,
@@ -31,6 +30,14 @@ import {
   updateStatement,
   upsertStatement,
 } from './bulk';
+import {
+  type AttemptColumns,
+  attemptRecord,
+  awaitingApprovalOf,
+  runExtras,
+  savedRun,
+  wholeRunHistory,
+} from './component-run';
 import { planEnvironmentWrites } from './environment-changes';
 import { StoreError } from './errors';
 import { Prisma, type PrismaClient } from './generated/prisma/client';
@@ -218,6 +225,32 @@ interface RunnableBuildRow extends Record<string, unknown> {
   environment: string;
 }
 
+/** A row of `loadRunnable`'s component query, as libSQL returns it. */
+interface RunnableComponentRow extends Record<string, unknown> {
+  index: number | bigint;
+  componentId: string;
+  state: string;
+  attempt: number | bigint;
+  triesLeft: number | bigint;
+  outputs: unknown;
+  error: string | null;
+  deadline: unknown;
+  retryAt: unknown;
+  cancelRequested: number | bigint | boolean;
+  approved: number | bigint | boolean;
+  run: unknown;
+}
+
+/** A row of `loadRunnable`'s Attempt query, as libSQL returns it. */
+interface RunnableAttemptRow extends Record<string, unknown> {
+  componentId: string;
+  attempt: number | bigint;
+  dispatchedAt: unknown;
+  finishedAt: unknown;
+  status: string;
+  error: string | null;
+}
+
 /**
  * A Json column read by raw SQL: libSQL gives its text, parsed here (SQL NULL stays null); a raw
  * query through Prisma may have parsed it already.
@@ -234,6 +267,11 @@ function dateColumn(value: unknown): Date | null {
   const at = typeof value === 'string' ? Date.parse(value) : Number(value);
   if (!Number.isFinite(at)) throw new Error(`not a date: ${String(value)}`);
   return new Date(at);
+}
+
+/** A DateTime column read by raw SQL, as epoch ms. */
+function msColumn(value: unknown): number | null {
+  return dateColumn(value)?.getTime() ?? null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -397,8 +435,15 @@ export class BuildRepository {
         [id],
       );
       if (!row) return null;
-      const components = await tx.query<{ index: number | bigint; run: string | null }>(
-        'SELECT "index", "run" FROM "BuildComponent" WHERE "buildId" = ? ORDER BY "index"',
+      const components = await tx.query<RunnableComponentRow>(
+        `SELECT "index", "componentId", "state", "attempt", "triesLeft", "outputs", "error", "deadline", "retryAt",
+                "cancelRequested", "approved", "run"
+           FROM "BuildComponent" WHERE "buildId" = ? ORDER BY "index"`,
+        [id],
+      );
+      const attempts = await tx.query<RunnableAttemptRow>(
+        `SELECT "componentId", "attempt", "dispatchedAt", "finishedAt", "status", "error"
+           FROM "Attempt" WHERE "buildId" = ? ORDER BY "componentId", "attempt"`,
         [id],
       );
       const environment = await tx.query<{ componentId: string; record: string }>(
@@ -420,9 +465,44 @@ export class BuildRepository {
         scheduler: jsonColumn(row.scheduler),
         environment: { name: row.environment },
       };
+      const history = new Map<string, AttemptColumns[]>();
+      for (const a of attempts) {
+        const row: AttemptColumns = {
+          attempt: Number(a.attempt),
+          dispatchedAt: msColumn(a.dispatchedAt) as number,
+          finishedAt: msColumn(a.finishedAt),
+          status: a.status,
+          error: a.error,
+        };
+        const list = history.get(a.componentId);
+        if (list) list.push(row);
+        else history.set(a.componentId, [row]);
+      }
       return {
         build,
-        components: components.map((c) => ({ index: Number(c.index), run: jsonColumn(c.run) })),
+        // a component not changed since creation (`run` NULL) is restored from the graph alone
+        components: components.map((c) => {
+          const run = jsonColumn(c.run);
+          const saved =
+            run === null
+              ? undefined
+              : savedRun(
+                  {
+                    state: c.state,
+                    attempt: Number(c.attempt),
+                    triesLeft: Number(c.triesLeft),
+                    outputs: jsonColumn(c.outputs),
+                    error: c.error,
+                    deadline: msColumn(c.deadline),
+                    retryAt: msColumn(c.retryAt),
+                    cancelRequested: Boolean(c.cancelRequested),
+                    approved: Boolean(c.approved),
+                    run,
+                  },
+                  history.get(c.componentId) ?? [],
+                );
+          return { index: Number(c.index), saved };
+        }),
         environment: environment.map((e) => ({ componentId: e.componentId, record: jsonColumn(e.record) })),
       };
     });
@@ -443,9 +523,7 @@ export class BuildRepository {
     for (const row of environment) putOwn(environmentState, row.componentId, row.record as ErnestRecord);
     const scheduler = (isRecord(build.scheduler) ? build.scheduler : {}) as Partial<SchedulerFields>;
     const saved: Array<SavedComponentRun | undefined> = [];
-    for (const row of components) {
-      if (isRecord(row.run)) saved[row.index] = row.run as unknown as SavedComponentRun;
-    }
+    for (const row of components) saved[row.index] = row.saved;
     const state = restoreBuild(input, {
       build: {
         status: build.status as BuildStatus,
@@ -577,10 +655,36 @@ export class BuildRepository {
         where: { buildId: id },
         select: { source: true, destination: true },
       });
-      return { build, components, edges };
+      // every attempt of the build at once (not a relation per component: one query, no id list)
+      const attempts = await tx.attempt.findMany({
+        where: { buildId: id },
+        orderBy: [{ componentId: 'asc' }, { attempt: 'asc' }],
+        select: {
+          componentId: true,
+          attempt: true,
+          dispatchedAt: true,
+          finishedAt: true,
+          status: true,
+          error: true,
+        },
+      });
+      const history = new Map<string, AttemptRecord[]>();
+      for (const a of attempts) {
+        const record = attemptRecord({
+          attempt: a.attempt,
+          dispatchedAt: a.dispatchedAt.getTime(),
+          finishedAt: a.finishedAt?.getTime() ?? null,
+          status: a.status,
+          error: a.error,
+        });
+        const list = history.get(a.componentId);
+        if (list) list.push(record);
+        else history.set(a.componentId, [record]);
+      }
+      return { build, components, edges, history };
     });
     if (!loaded) return null;
-    const { build, components, edges } = loaded;
+    const { build, components, edges, history } = loaded;
     return {
       id: build.id,
       environment: build.environment.name,
@@ -593,7 +697,6 @@ export class BuildRepository {
       finishedAt: build.finishedAt,
       concurrency: (isRecord(build.concurrency) ? build.concurrency : {}) as BuildSnapshot['concurrency'],
       components: components.map((c) => {
-        const run = isRecord(c.run) ? (c.run as unknown as SavedComponentRun) : null;
         return {
           id: c.componentId,
           type: c.type,
@@ -604,8 +707,9 @@ export class BuildRepository {
           error: c.error,
           outputs: isRecord(c.outputs) ? c.outputs : {},
           desired: isRecord(c.desired) ? c.desired : {},
-          history: run?.history ?? [],
-          awaitingApproval: run?.awaitingApproval ?? false,
+          // rows saved before the Attempt rows held the history kept it in `run` (component-run.ts)
+          history: wholeRunHistory(c.run) ?? history.get(c.componentId) ?? [],
+          awaitingApproval: awaitingApprovalOf(c.run),
           approved: c.approved,
           cancelRequested: c.cancelRequested,
         };
@@ -915,7 +1019,7 @@ function persistStatements(batch: MergedBatch): PersistStatement[] {
       sqlDate(c.retryAt),
       c.cancelRequested,
       c.approved,
-      savedComponent(c),
+      runExtras(c),
       now,
     ]);
     for (const a of c.history) {

@@ -174,7 +174,7 @@ describe('the raw persist path', () => {
     const stored = await dump(raw.url);
     expect(stored).toEqual(await dump(prisma.url));
     // and the dump holds what the scenario made: errors, outputs, environment, refused action
-    expect(JSON.stringify(stored)).toContain('quota \\\\\\"exceeded\\\\\\"');
+    expect(JSON.stringify(stored)).toContain('quota \\"exceeded\\"');
     expect((stored as { OperatorAction: unknown[] }).OperatorAction).toHaveLength(2);
   });
 });
