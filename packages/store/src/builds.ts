@@ -435,10 +435,12 @@ export class BuildRepository {
         [id],
       );
       if (!row) return null;
+      // only the components changed since the build was created (`run` not NULL): the others are
+      // restored from the graph alone — a new build reads no component row at all
       const components = await tx.query<RunnableComponentRow>(
         `SELECT "index", "componentId", "state", "attempt", "triesLeft", "outputs", "error", "deadline", "retryAt",
                 "cancelRequested", "approved", "run"
-           FROM "BuildComponent" WHERE "buildId" = ? ORDER BY "index"`,
+           FROM "BuildComponent" WHERE "buildId" = ? AND "run" IS NOT NULL`,
         [id],
       );
       const attempts = await tx.query<RunnableAttemptRow>(
@@ -480,7 +482,6 @@ export class BuildRepository {
       }
       return {
         build,
-        // a component not changed since creation (`run` NULL) is restored from the graph alone
         components: components.map((c) => {
           const run = jsonColumn(c.run);
           const saved =
@@ -537,7 +538,7 @@ export class BuildRepository {
         parked: scheduler.parked ?? [],
         retryQueue: scheduler.retryQueue ?? [],
       },
-      components: Array.from({ length: components.length }, (_, i) => saved[i]),
+      components: saved,
     });
     return { state, simulate: build.simulate };
   }
