@@ -125,7 +125,14 @@ describe('runner', () => {
     expect(await world.waitFor(id, ['cancelled'], 20_000)).toBe('cancelled');
     const snap = await world.store.builds.snapshot(id);
     expect(snap?.components.map((c) => c.state)).toEqual(['cancelled', 'cancelled']);
-    const logs = await world.store.logs.list(id, 'sleep::long');
-    expect(logs.map((l) => l.line).join('\n')).toContain('cancel received');
+    // log lines are stored by their own consumer, in batches: the line may land just after the
+    // build's end (the executor logs it, then answers)
+    let lines = '';
+    for (const until = Date.now() + 10_000; Date.now() < until; ) {
+      lines = (await world.store.logs.list(id, 'sleep::long')).map((l) => l.line).join('\n');
+      if (lines.includes('cancel received')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(lines).toContain('cancel received');
   });
 });
