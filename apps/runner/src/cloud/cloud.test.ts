@@ -332,8 +332,9 @@ describe('actions', () => {
   });
 
   it('a late answer of an earlier stop, which a poll finished, does not end the stop started since', async () => {
-    // stops answer after 6 s; polls only when asked
-    await restartWorld({ simActionLatency: { stop: 6_000, start: 100 } });
+    // stops answer after 12 s (the steps before stop #2 take a few seconds on a busy machine, and
+    // stop #1's answer must still be on its way then); polls only when asked
+    await restartWorld({ simActionLatency: { stop: 12_000, start: 100 } });
     await world.startService({ ...TEST_SETTINGS, pollIntervalMs: 60_000 });
     await buildInstances('late', ['late-a']);
     const vm = await world.resource('instance::late-a');
@@ -343,7 +344,7 @@ describe('actions', () => {
         ok: true,
       });
 
-    // stop #1: its answer is 6 s away; meanwhile a poll finds the instance stopped
+    // stop #1: its answer is 12 s away; meanwhile a poll finds the instance stopped
     const sent = Date.now();
     await act('stop');
     await world.sim({ kind: 'state', componentId: 'instance::late-a', state: 'stopped' });
@@ -355,10 +356,12 @@ describe('actions', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, sent + 3_000 - Date.now())));
     await act('stop');
     const [second, , first] = await world.store.resources.actions(vm.id); // newest first
+    // (if this fails, the steps above took longer than stop #1's latency: the test's premise)
+    expect(Date.now() - sent).toBeLessThan(12_000);
     expect(answers).toEqual([]);
 
     // stop #1's answer arrives: dropped, stop #2 still under way
-    await waitUntil('the first stop to be answered', () => answers.length === 1, 10_000);
+    await waitUntil('the first stop to be answered', () => answers.length === 1, 15_000);
     expect(answers[0]).toBe(`ordo:cloud/${vm.id}#stop/${first?.id}`);
     await new Promise((r) => setTimeout(r, 500));
     expect(await world.store.resources.get(vm.id)).toMatchObject({
@@ -366,7 +369,7 @@ describe('actions', () => {
       pendingAction: 'stop',
     });
     // stop #2's own answer ends it
-    await world.waitForResource(vm.id, (r) => r.state === 'stopped' && r.pendingAction === null, 10_000);
+    await world.waitForResource(vm.id, (r) => r.state === 'stopped' && r.pendingAction === null, 15_000);
     expect(answers[1]).toBe(`ordo:cloud/${vm.id}#stop/${second?.id}`);
     expect((await world.store.resources.history(vm.id)).at(-1)?.reason).toBe('stop finished');
     stop();
