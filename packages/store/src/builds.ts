@@ -31,9 +31,8 @@ import {
   upsertStatement,
 } from './bulk';
 import {
-  type AttemptColumns,
-  attemptRecord,
   awaitingApprovalOf,
+  historyByComponent,
   runExtras,
   savedRun,
   wholeRunHistory,
@@ -467,43 +466,36 @@ export class BuildRepository {
         scheduler: jsonColumn(row.scheduler),
         environment: { name: row.environment },
       };
-      const history = new Map<string, AttemptColumns[]>();
-      for (const a of attempts) {
-        const row: AttemptColumns = {
+      const history = historyByComponent(
+        attempts.map((a) => ({
+          componentId: a.componentId,
           attempt: Number(a.attempt),
           dispatchedAt: msColumn(a.dispatchedAt) as number,
           finishedAt: msColumn(a.finishedAt),
           status: a.status,
           error: a.error,
-        };
-        const list = history.get(a.componentId);
-        if (list) list.push(row);
-        else history.set(a.componentId, [row]);
-      }
+        })),
+      );
       return {
         build,
-        components: components.map((c) => {
-          const run = jsonColumn(c.run);
-          const saved =
-            run === null
-              ? undefined
-              : savedRun(
-                  {
-                    state: c.state,
-                    attempt: Number(c.attempt),
-                    triesLeft: Number(c.triesLeft),
-                    outputs: jsonColumn(c.outputs),
-                    error: c.error,
-                    deadline: msColumn(c.deadline),
-                    retryAt: msColumn(c.retryAt),
-                    cancelRequested: Boolean(c.cancelRequested),
-                    approved: Boolean(c.approved),
-                    run,
-                  },
-                  history.get(c.componentId) ?? [],
-                );
-          return { index: Number(c.index), saved };
-        }),
+        components: components.map((c) => ({
+          index: Number(c.index),
+          saved: savedRun(
+            {
+              state: c.state,
+              attempt: Number(c.attempt),
+              triesLeft: Number(c.triesLeft),
+              outputs: jsonColumn(c.outputs),
+              error: c.error,
+              deadline: msColumn(c.deadline),
+              retryAt: msColumn(c.retryAt),
+              cancelRequested: Boolean(c.cancelRequested),
+              approved: Boolean(c.approved),
+              run: jsonColumn(c.run),
+            },
+            history.get(c.componentId) ?? [],
+          ),
+        })),
         environment: environment.map((e) => ({ componentId: e.componentId, record: jsonColumn(e.record) })),
       };
     });
@@ -669,19 +661,13 @@ export class BuildRepository {
           error: true,
         },
       });
-      const history = new Map<string, AttemptRecord[]>();
-      for (const a of attempts) {
-        const record = attemptRecord({
-          attempt: a.attempt,
+      const history = historyByComponent(
+        attempts.map((a) => ({
+          ...a,
           dispatchedAt: a.dispatchedAt.getTime(),
           finishedAt: a.finishedAt?.getTime() ?? null,
-          status: a.status,
-          error: a.error,
-        });
-        const list = history.get(a.componentId);
-        if (list) list.push(record);
-        else history.set(a.componentId, [record]);
-      }
+        })),
+      );
       return { build, components, edges, history };
     });
     if (!loaded) return null;

@@ -1,8 +1,8 @@
-import { type ComponentRun, createBuild, parseGraph, savedComponent } from '@ordo/core';
+import { type AttemptRecord, type ComponentRun, createBuild, parseGraph, savedComponent } from '@ordo/core';
 import { describe, expect, it } from 'vitest';
 import {
-  type AttemptColumns,
   type ComponentColumns,
+  historyByComponent,
   runExtras,
   savedRun,
   wholeRunHistory,
@@ -27,8 +27,8 @@ function component(): ComponentRun {
   return state.components[0] as ComponentRun;
 }
 
-/** The row and Attempt rows the store writes for `c`, read back (what persistStatements writes). */
-function stored(c: ComponentRun): { row: ComponentColumns; attempts: AttemptColumns[] } {
+/** The row and the history (from its Attempt rows) the store writes for `c`, read back. */
+function stored(c: ComponentRun): { row: ComponentColumns; history: AttemptRecord[] } {
   return {
     row: {
       state: c.state,
@@ -42,13 +42,17 @@ function stored(c: ComponentRun): { row: ComponentColumns; attempts: AttemptColu
       approved: c.approved,
       run: JSON.parse(JSON.stringify(runExtras(c))),
     },
-    attempts: c.history.map((a) => ({
-      attempt: a.attempt,
-      dispatchedAt: a.dispatchedAt,
-      finishedAt: a.finishedAt ?? null,
-      status: a.status,
-      error: a.error ?? null,
-    })),
+    history:
+      historyByComponent(
+        c.history.map((a) => ({
+          componentId: c.id,
+          attempt: a.attempt,
+          dispatchedAt: a.dispatchedAt,
+          finishedAt: a.finishedAt ?? null,
+          status: a.status,
+          error: a.error ?? null,
+        })),
+      ).get(c.id) ?? [],
   };
 }
 
@@ -74,8 +78,8 @@ describe('a component as the store keeps it', () => {
       awaitingApproval: true,
       approved: true,
     } satisfies Partial<ComponentRun>);
-    const { row, attempts } = stored(c);
-    expect(JSON.stringify(savedRun(row, attempts))).toBe(JSON.stringify(savedComponent(c)));
+    const { row, history } = stored(c);
+    expect(JSON.stringify(savedRun(row, history))).toBe(JSON.stringify(savedComponent(c)));
   });
 
   it('keeps in `run` only what no column holds, defaults left out', () => {

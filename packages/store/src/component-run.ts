@@ -51,6 +51,7 @@ export interface ComponentColumns {
 
 /** An Attempt row, as read back. */
 export interface AttemptColumns {
+  componentId: string;
   attempt: number;
   dispatchedAt: number;
   finishedAt: number | null;
@@ -79,14 +80,22 @@ export function attemptRecord(row: AttemptColumns): AttemptRecord {
   return record;
 }
 
+/** The history of each component, from a build's Attempt rows ordered by component and attempt. */
+export function historyByComponent(rows: Iterable<AttemptColumns>): Map<string, AttemptRecord[]> {
+  const out = new Map<string, AttemptRecord[]>();
+  for (const row of rows) {
+    const list = out.get(row.componentId);
+    if (list) list.push(attemptRecord(row));
+    else out.set(row.componentId, [attemptRecord(row)]);
+  }
+  return out;
+}
+
 /**
- * The saved fields of a component from its row and its Attempt rows (oldest first); undefined
+ * The saved fields of a component from its row and its history (its Attempt rows, oldest first); undefined
  * when the component was not changed since the build was created.
  */
-export function savedRun(
-  row: ComponentColumns,
-  attempts: readonly AttemptColumns[],
-): SavedComponentRun | undefined {
+export function savedRun(row: ComponentColumns, history: AttemptRecord[]): SavedComponentRun | undefined {
   if (!isRecord(row.run)) return undefined;
   if (isWholeRun(row.run)) return row.run as unknown as SavedComponentRun;
   const extras = row.run as RunExtras;
@@ -96,7 +105,7 @@ export function savedRun(
     triesLeft: row.triesLeft,
     outputs: isRecord(row.outputs) ? row.outputs : {},
     error: row.error,
-    history: attempts.map(attemptRecord),
+    history,
     payload: isRecord(extras.payload) ? extras.payload : null,
     deadline: row.deadline,
     retryAt: row.retryAt,
