@@ -348,8 +348,17 @@ describe('actions', () => {
     const sent = Date.now();
     await act('stop');
     await world.sim({ kind: 'state', componentId: 'instance::late-a', state: 'stopped' });
-    expect(await world.control({ kind: 'poll' })).toEqual({ ok: true });
-    await world.waitForResource(vm.id, (r) => r.state === 'stopped' && r.pendingAction === null);
+    // asked again until one finds it: a poll already under way when asked may have read the
+    // instance before it stopped (then this waited for stop #1's own answer instead)
+    await waitUntil(
+      'a poll to find the instance stopped',
+      async () => {
+        expect(await world.control({ kind: 'poll' })).toEqual({ ok: true });
+        const r = await world.store.resources.get(vm.id);
+        return r?.state === 'stopped' && r.pendingAction === null;
+      },
+      8_000,
+    );
     // start, then stop #2 — 3 s after stop #1, so that its answer comes well after stop #1's
     await act('start');
     await world.waitForResource(vm.id, (r) => r.state === 'running' && r.pendingAction === null);
